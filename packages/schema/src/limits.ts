@@ -1,0 +1,18 @@
+/** Segment's limits, which Headcount keeps so Segment libraries never meet a surprise. */
+
+/** Largest accepted event, in bytes of its JSON. */
+export const MAX_EVENT_BYTES = 32 * 1024;
+/** Largest accepted request body, in bytes. */
+export const MAX_REQUEST_BYTES = 500 * 1024;
+/** Most events in one `POST /v1/batch`. */
+export const MAX_BATCH_EVENTS = 2500;
+/** Longest `messageId`, the per-app dedupe key. */
+export const MAX_MESSAGE_ID_LENGTH = 100;
+/** Longest `anonymousId`, `userId`, `previousId`, `groupId` or `context.sessionId`. */
+export const MAX_ID_LENGTH = 255;
+/** Longest `event` (track) or `name` (page/screen). */
+export const MAX_NAME_LENGTH = 255;
+/** Events without `context.sessionId` join the visitor's session if it saw activity this recently. */
+export const SESSION_INACTIVITY_SECONDS = 30 * 60;
+/** Default window of the live "active users" count. */
+export const DEFAULT_ACTIVE_WINDOW_SECONDS = 300;

@@ -1,0 +1,66 @@
+/** Shapes of the collector's read API (`/v1/events`, `/v1/sessions`, `/v1/anonymous`, `/v1/users`). */
+import type { CampaignContext, EventContext, EventType, JsonObject, SessionEndReason } from './events';
+
+/** How a visitor arrived. */
+export type TouchType = 'direct' | 'search' | 'social' | 'email' | 'paid' | 'ai' | 'referral';
+
+/** One arrival, e.g. `{type: "search", source: "google", host: "www.google.co.in", url: "...", timestamp: "..."}`. */
+export interface Touch {
+  type: TouchType;
+  /** The engine, network or utm source, e.g. `"google"`, `"linkedin"`, `"newsletter"`; null when direct. */
+  source: string | null;
+  /** Referrer host, e.g. `"l.facebook.com"`; null when there was none. */
+  host: string | null;
+  /** Referrer URL as sent. */
+  url: string | null;
+  /** When the session with this touch started. */
+  timestamp: string;
+}
+
+/** What the user agent says about the device. */
+export interface Device {
+  browser: string | null;
+  browserVersion: string | null;
+  os: string | null;
+  osVersion: string | null;
+  /** `desktop`, `mobile`, `tablet`, `smarttv`, `console`, `wearable` or `embedded`. */
+  type: string;
+  bot: boolean;
+}
+
+/** One visit. */
+export interface Session {
+  id: string;
+  anonymousId: string | null;
+  userId: string | null;
+  startedAt: string;
+  lastSeenAt: string;
+  endedAt: string | null;
+  endReason: SessionEndReason | 'inactivity' | null;
+  durationSeconds: number;
+  eventCount: number;
+  landingPage: string | null;
+  referrer: Touch;
+  campaign: CampaignContext;
+  clickIds: Record<string, string>;
+  device: Device;
+}
+
+/** A stored event as `GET /v1/events` returns it. */
+export interface StoredEvent {
+  messageId: string;
+  type: Exclude<EventType, 'ping'>;
+  event: string | null;
+  name: string | null;
+  anonymousId: string | null;
+  userId: string | null;
+  sessionId: string;
+  /** Client time corrected for clock skew. */
+  timestamp: string;
+  originalTimestamp: string | null;
+  sentAt: string | null;
+  receivedAt: string;
+  properties: JsonObject;
+  traits: JsonObject;
+  context: EventContext;
+}
