@@ -1,0 +1,69 @@
+import express, { type Express } from 'express';
+import { createAppsRepository } from './apps/appsRepository';
+import { createAppResolver } from './http/auth';
+import { errorHandler, notFound } from './http/errors';
+import { createRateLimiter } from './http/rateLimit';
+import { createIngestService } from './ingest/ingestService';
+import type { Logger } from './logger';
+import { healthRoutes } from './routes/health';
+import { ingestRoutes } from './routes/ingest';
+import { readRoutes } from './routes/read';
+import { sdkScriptRoutes } from './routes/sdkScript';
+import { webhookRoutes } from './routes/webhook';
+import type { Database } from './storage/database';
+import { createEventsRepository } from './storage/eventsRepository';
+import { createSessionsRepository } from './storage/sessionsRepository';
+
+export interface CollectorDeps {
+  db: Database;
+  now?: () => Date;
+  logger?: Logger;
+  /** Sends unexpected errors somewhere (Sentry); nothing is sent without it. */
+  reportError?: (err: unknown) => void;
+  /** Ingest requests per second per app; 0 turns the limit off. */
+  rateLimitPerSecond?: number;
+  /** Express's `trust proxy` (TRUST_PROXY), for the client IP behind a load balancer. */
+  trustProxy?: boolean | number | string;
+  /** Path of the script-tag SDK served at /headcount.js. */
+  sdkPath?: () => string;
+  /** Extra routes mounted before the 404 handler (the demo's static examples). */
+  extraRoutes?: express.Router[];
+}
+
+export interface Collector {
+  app: Express;
+  /** Waits for in-flight writes; call after the HTTP server stopped accepting. Does not close the database. */
+  close(): Promise<void>;
+}
+
+/** Builds the collector's HTTP app from its dependencies, without listening. */
+export function createApp(deps: CollectorDeps): Collector {
+  const now = deps.now ?? (() => new Date());
+  const log: Logger = deps.logger ?? (() => {});
+  const apps = createAppResolver(createAppsRepository(deps.db), () => now().getTime());
+  const ingest = createIngestService(deps.db);
+  const ingestDeps = {
+    apps,
+    ingest,
+    rateLimit: createRateLimiter(deps.rateLimitPerSecond ?? 0, () => now().getTime()),
+    now,
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.set('etag', false);
+  app.use(healthRoutes(deps.db));
+  app.use(ingestRoutes(ingestDeps));
+  app.use(webhookRoutes(ingestDeps));
+  app.use(readRoutes({ apps, events: createEventsRepository(deps.db), sessions: createSessionsRepository(deps.db) }));
+  app.use(sdkScriptRoutes(deps.sdkPath));
+  for (const router of deps.extraRoutes ?? []) app.use(router);
+  app.use(notFound);
+  app.use(errorHandler({ log, report: deps.reportError }));
+
+  return {
+    app,
+    close: () => ingest.drain(),
+  };
+}

@@ -1,0 +1,105 @@
+import { DEFAULT_ACTIVE_WINDOW_SECONDS } from '@headcount/schema';
+import type { Queryable } from '../storage/database';
+import { hashSecret, newAppId, newSecretKey, newWriteKey } from './keys';
+
+export interface App {
+  id: string;
+  name: string;
+  writeKey: string;
+  secretHash: string;
+  origins: string[];
+  activeWindowSeconds: number;
+  webhookSecret: string | null;
+  createdAt: Date;
+}
+
+export interface NewApp {
+  name: string;
+  origins?: string[];
+  activeWindowSeconds?: number;
+  webhookSecret?: string | null;
+}
+
+interface AppRow {
+  id: string;
+  name: string;
+  write_key: string;
+  secret_hash: string;
+  origins: string[];
+  active_window_seconds: number;
+  webhook_secret: string | null;
+  created_at: Date;
+}
+
+const COLUMNS = 'id, name, write_key, secret_hash, origins, active_window_seconds, webhook_secret, created_at';
+
+function toApp(row: AppRow): App {
+  return {
+    id: row.id,
+    name: row.name,
+    writeKey: row.write_key,
+    secretHash: row.secret_hash,
+    origins: row.origins ?? [],
+    activeWindowSeconds: row.active_window_seconds,
+    webhookSecret: row.webhook_secret,
+    createdAt: new Date(row.created_at),
+  };
+}
+
+export class AppNameTakenError extends Error {
+  constructor(name: string) {
+    super(`an app named "${name}" already exists`);
+  }
+}
+
+export function createAppsRepository(db: Queryable) {
+  return {
+    /** Creates an app; the secret key is returned once and only its hash is kept. */
+    async create(input: NewApp): Promise<{ app: App; secretKey: string }> {
+      const secretKey = newSecretKey();
+      const rows = await db.query<AppRow>(
+        `INSERT INTO apps (id, name, write_key, secret_hash, origins, active_window_seconds, webhook_secret)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (name) DO NOTHING
+         RETURNING ${COLUMNS}`,
+        [newAppId(), input.name, newWriteKey(), hashSecret(secretKey), input.origins ?? [],
+          input.activeWindowSeconds ?? DEFAULT_ACTIVE_WINDOW_SECONDS, input.webhookSecret ?? null],
+      );
+      const row = rows[0];
+      if (!row) throw new AppNameTakenError(input.name);
+      return { app: toApp(row), secretKey };
+    },
+
+    async list(): Promise<App[]> {
+      return (await db.query<AppRow>(`SELECT ${COLUMNS} FROM apps ORDER BY created_at, name`)).map(toApp);
+    },
+
+    async findByName(name: string): Promise<App | null> {
+      const rows = await db.query<AppRow>(`SELECT ${COLUMNS} FROM apps WHERE name = $1`, [name]);
+      return rows[0] ? toApp(rows[0]) : null;
+    },
+
+    async findByWriteKey(writeKey: string): Promise<App | null> {
+      const rows = await db.query<AppRow>(`SELECT ${COLUMNS} FROM apps WHERE write_key = $1`, [writeKey]);
+      return rows[0] ? toApp(rows[0]) : null;
+    },
+
+    /** Looks an app up by the hash of a presented secret key (the hash is unique and indexed). */
+    async findBySecretHash(secretHash: string): Promise<App | null> {
+      const rows = await db.query<AppRow>(`SELECT ${COLUMNS} FROM apps WHERE secret_hash = $1`, [secretHash]);
+      return rows[0] ? toApp(rows[0]) : null;
+    },
+
+    /** Issues a new secret key; the old one stops working at once. */
+    async rotateSecret(name: string): Promise<{ app: App; secretKey: string } | null> {
+      const secretKey = newSecretKey();
+      const rows = await db.query<AppRow>(
+        `UPDATE apps SET secret_hash = $2 WHERE name = $1 RETURNING ${COLUMNS}`,
+        [name, hashSecret(secretKey)],
+      );
+      return rows[0] ? { app: toApp(rows[0]), secretKey } : null;
+    },
+  };
+}
+
+export type AppsRepository = ReturnType<typeof createAppsRepository>;

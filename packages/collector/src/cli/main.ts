@@ -1,0 +1,76 @@
+import { AppNameTakenError } from '../apps/appsRepository';
+import { appsCommand } from './appsCommands';
+import { lastOption, parseArgs, UsageError } from './parseArgs';
+import { ConfigError, readConfig, type Config } from '../config';
+import { startServer } from '../server';
+import { DataDirBusyError } from '../storage/dataDirLock';
+import { migrate } from '../storage/migrate';
+import { openDatabase } from '../storage/openDatabase';
+
+const HELP = `Usage: headcount <command>
+
+  serve [--port N] [--host H]     migrate, then serve the collector (default :8787)
+  migrate                         apply database migrations
+  apps create NAME [--origin URL]... [--active-window SECONDS] [--webhook-secret S] [--json]
+  apps list [--json]
+  apps rotate NAME [--json]       issue a new secret key
+
+Environment: DATABASE_URL (unset: embedded PGlite in HEADCOUNT_DATA_DIR, default ./.headcount),
+PORT, HOST, SENTRY_DSN, LOG_LEVEL, TRUST_PROXY, HEADCOUNT_RATE_LIMIT.`;
+
+async function withDatabase<T>(config: Config, fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+  const db = await openDatabase(config);
+  try {
+    await migrate(db);
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function serve(argv: string[], config: Config): Promise<void> {
+  const args = parseArgs(argv, { flags: [], options: ['port', 'host'] });
+  const port = lastOption(args, 'port');
+  const host = lastOption(args, 'host');
+  const running = await startServer(port || host ? readConfig({ ...process.env, ...(port ? { PORT: port } : {}), ...(host ? { HOST: host } : {}) }) : config);
+  const stop = () => {
+    running.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+export async function main(argv: string[], print: (line: string) => void = console.log): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    const config = readConfig();
+    switch (command) {
+      case 'serve':
+        await serve(rest, config);
+        return 0;
+      case 'migrate': {
+        const applied = await withDatabase(config, (db) => migrate(db));
+        print(applied.length > 0 ? `Applied migrations ${applied.join(', ')}` : 'Database is up to date');
+        return 0;
+      }
+      case 'apps':
+        await withDatabase(config, (db) => appsCommand(db, rest, print));
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        print(HELP);
+        return command === undefined ? 1 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"\n\n${HELP}`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof DataDirBusyError || err instanceof AppNameTakenError) {
+      console.error(`headcount: ${err.message}`);
+      return 2;
+    }
+    console.error(`headcount: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { isLogLevel, type LogLevel } from './logger';
+
+export interface Config {
+  /** PostgreSQL connection string; unset means embedded PGlite under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  port: number;
+  host: string;
+  sentryDsn: string | undefined;
+  logLevel: LogLevel;
+  trustProxy: boolean | number | string;
+  /** Ingest requests per second per app (HEADCOUNT_RATE_LIMIT); 0 turns the limit off. */
+  rateLimitPerSecond: number;
+}
+
+export class ConfigError extends Error {}
+
+function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+  return n;
+}
+
+function trustProxyOf(value: string | undefined): Config['trustProxy'] {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** Reads the environment variables the README documents. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!isLogLevel(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of debug, info, warn, error, silent (got "${logLevel}")`);
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: resolve(env.HEADCOUNT_DATA_DIR || '.headcount'),
+    port: integer('PORT', env.PORT, 8787, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    sentryDsn: env.SENTRY_DSN || undefined,
+    logLevel,
+    trustProxy: trustProxyOf(env.TRUST_PROXY),
+    rateLimitPerSecond: integer('HEADCOUNT_RATE_LIMIT', env.HEADCOUNT_RATE_LIMIT, 1000, 0, 1_000_000),
+  };
+}

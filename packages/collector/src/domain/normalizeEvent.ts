@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { EventContext, EventType, HeadcountEvent, JsonObject } from '@headcount/schema';
+import { correctClockSkew } from './correctClockSkew';
+import { truncateIp } from './truncateIp';
+
+/** A validated event, ready to be sessionized and stored. */
+export interface NormalizedEvent {
+  messageId: string;
+  type: EventType;
+  event: string | null;
+  name: string | null;
+  anonymousId: string | null;
+  userId: string | null;
+  previousId: string | null;
+  groupId: string | null;
+  /** The SDK's session id; null means "group by 30 minutes of inactivity". */
+  sessionId: string | null;
+  /** Clock-corrected event time. */
+  timestamp: Date;
+  originalTimestamp: Date | null;
+  sentAt: Date | null;
+  receivedAt: Date;
+  properties: JsonObject | null;
+  traits: JsonObject | null;
+  context: EventContext;
+}
+
+export interface RequestFacts {
+  receivedAt: Date;
+  /** The connecting address, used when the event does not name the visitor's IP. */
+  ip?: string | undefined;
+}
+
+const PAGE_FIELDS = ['url', 'path', 'search', 'referrer', 'title'] as const;
+
+const toDate = (value: string | undefined): Date | null => (value ? new Date(value) : null);
+
+/** Segment libraries put page facts in `properties`; the browser in `context.page`. Sessions read the latter. */
+function pageContext(event: HeadcountEvent, context: EventContext): EventContext['page'] {
+  const page = { ...context.page };
+  if (event.type === 'page' && event.properties) {
+    for (const field of PAGE_FIELDS) {
+      const value = event.properties[field];
+      if (page[field] === undefined && typeof value === 'string') page[field] = value;
+    }
+  }
+  return Object.keys(page).length > 0 ? page : undefined;
+}
+
+export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): NormalizedEvent {
+  const merged: EventContext = { ...event.context };
+  const page = pageContext(event, merged);
+  if (page) merged.page = page;
+  const ip = truncateIp(merged.ip ?? facts.ip);
+  if (ip) merged.ip = ip;
+  else delete merged.ip;
+
+  const originalTimestamp = toDate(event.originalTimestamp ?? event.timestamp);
+  const sentAt = toDate(event.sentAt);
+  const hasProperties = event.type === 'track' || event.type === 'page' || event.type === 'screen';
+  const hasTraits = event.type === 'identify' || event.type === 'group';
+  return {
+    messageId: event.messageId || `hc-${randomUUID()}`,
+    type: event.type,
+    event: event.type === 'track' ? event.event : null,
+    name: (event.type === 'page' || event.type === 'screen') && event.name ? event.name : null,
+    anonymousId: event.anonymousId || null,
+    userId: event.userId || null,
+    previousId: event.type === 'alias' ? event.previousId : null,
+    groupId: event.type === 'group' ? event.groupId : null,
+    sessionId: merged.sessionId || null,
+    timestamp: correctClockSkew(originalTimestamp, sentAt, facts.receivedAt),
+    originalTimestamp,
+    sentAt,
+    receivedAt: facts.receivedAt,
+    properties: hasProperties ? ((event as { properties?: JsonObject }).properties ?? {}) : null,
+    traits: hasTraits ? ((event as { traits?: JsonObject }).traits ?? {}) : null,
+    context: merged,
+  };
+}
+
+/** Whose sessions an event joins: the device's anonymousId, else the userId (server-side libraries). */
+export const sessionOwnerOf = (e: { anonymousId: string | null; userId: string | null }): string =>
+  (e.anonymousId ?? e.userId) as string;

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { SESSION_INACTIVITY_SECONDS } from '@headcount/schema';
+import type { App } from '../apps/appsRepository';
+import { inferSessions } from '../domain/inferSessions';
+import type { NormalizedEvent } from '../domain/normalizeEvent';
+import { sessionOwnerOf } from '../domain/normalizeEvent';
+import { summarizeSessions } from '../domain/summarizeSessions';
+import { hostOf } from '../domain/attribution';
+import type { Queryable } from '../storage/database';
+import { createEventsRepository, type EventToStore } from '../storage/eventsRepository';
+import { createSessionsRepository } from '../storage/sessionsRepository';
+
+/** The valid events of one request for one app. */
+export interface WriteRequest {
+  app: App;
+  events: NormalizedEvent[];
+}
+
+export interface WriteResult {
+  accepted: number;
+  duplicates: number;
+}
+
+type Placed = { event: NormalizedEvent; sessionId: string; inferred: boolean; first: boolean };
+
+const GAP_MS = SESSION_INACTIVITY_SECONDS * 1000;
+
+/** Gives events without a session id the session they belong to (see inferSessions), under a per-visitor lock. */
+async function placeInferred(tx: Queryable, app: App, events: NormalizedEvent[]): Promise<Map<NormalizedEvent, string>> {
+  const sessions = createSessionsRepository(tx);
+  const storedEvents = createEventsRepository(tx);
+  const byVisitor = new Map<string, NormalizedEvent[]>();
+  let min = Infinity;
+  let max = -Infinity;
+  for (const event of events) {
+    const visitor = sessionOwnerOf(event);
+    byVisitor.set(visitor, [...(byVisitor.get(visitor) ?? []), event]);
+    min = Math.min(min, event.timestamp.getTime());
+    max = Math.max(max, event.timestamp.getTime());
+  }
+  const visitors = [...byVisitor.keys()].sort();
+  // Two writers grouping the same visitor at once would each open a session: serialize them per visitor.
+  await tx.query(
+    'SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k',
+    [visitors.map((v) => `${app.id}\n${v}`)],
+  );
+  const known = await sessions.findInferred(app.id, visitors, new Date(min - GAP_MS), new Date(max + GAP_MS));
+  const sessionOf = new Map<NormalizedEvent, string>();
+  for (const [visitor, visitorEvents] of byVisitor) {
+    const grouping = inferSessions(visitorEvents, known.get(visitor) ?? [], randomUUID, GAP_MS);
+    for (const { into, from } of grouping.merges) {
+      await storedEvents.moveToSession(app.id, from, into);
+      await sessions.fold(app.id, into, from);
+    }
+    for (const [event, id] of grouping.sessionOf) sessionOf.set(event, id);
+  }
+  return sessionOf;
+}
+
+function originHostsOf(app: App): string[] {
+  return app.origins.flatMap((origin) => hostOf(origin) ?? []);
+}
+
+/**
+ * Stores the events of several requests in the caller's transaction: dedupe, session placement,
+ * one set-based insert, one session upsert per app. Returns each request's accepted/duplicate counts.
+ */
+export async function writeEvents(tx: Queryable, requests: readonly WriteRequest[]): Promise<WriteResult[]> {
+  const seen = new Set<string>();
+  const apps = new Map<string, { app: App; placed: Placed[] }>();
+  const perRequest: Placed[][] = [];
+
+  for (const { app, events } of requests) {
+    const entry = apps.get(app.id) ?? { app, placed: [] };
+    apps.set(app.id, entry);
+    const placedHere: Placed[] = [];
+    for (const event of events) {
+      const key = `${app.id}\n${event.messageId}`;
+      const first = !seen.has(key);
+      seen.add(key);
+      const placed: Placed = { event, sessionId: event.sessionId ?? '', inferred: event.sessionId === null, first };
+      placedHere.push(placed);
+      if (first) entry.placed.push(placed);
+    }
+    perRequest.push(placedHere);
+  }
+
+  const toStore: EventToStore[] = [];
+  for (const { app, placed } of apps.values()) {
+    const sessionless = placed.filter((p) => p.inferred).map((p) => p.event);
+    if (sessionless.length > 0) {
+      const sessionOf = await placeInferred(tx, app, sessionless);
+      for (const p of placed) if (p.inferred) p.sessionId = sessionOf.get(p.event) as string;
+    }
+    for (const p of placed) if (p.event.type !== 'ping') toStore.push({ appId: app.id, event: p.event, sessionId: p.sessionId });
+  }
+  // A stable order keeps concurrent inserts of overlapping batches from deadlocking on the unique key.
+  toStore.sort((a, b) => (a.event.messageId < b.event.messageId ? -1 : a.event.messageId > b.event.messageId ? 1 : 0));
+  const inserted = await createEventsRepository(tx).insert(toStore);
+  const isNew = (appId: string, p: Placed) => p.first && (p.event.type === 'ping' || inserted.has(`${appId}\n${p.event.messageId}`));
+
+  const sessions = createSessionsRepository(tx);
+  for (const { app, placed } of apps.values()) {
+    const fresh = placed.filter((p) => isNew(app.id, p));
+    await sessions.upsert(app.id, summarizeSessions(fresh, originHostsOf(app)));
+  }
+
+  return requests.map(({ app }, i) => {
+    const placed = perRequest[i] ?? [];
+    const accepted = placed.filter((p) => isNew(app.id, p)).length;
+    return { accepted, duplicates: placed.length - accepted };
+  });
+}

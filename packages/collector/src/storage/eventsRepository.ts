@@ -1,0 +1,140 @@
+import type { EventContext, JsonObject, StoredEvent } from '@headcount/schema';
+import type { NormalizedEvent } from '../domain/normalizeEvent';
+import type { Queryable } from './database';
+import { pageOf } from './page';
+
+export interface EventToStore {
+  appId: string;
+  event: NormalizedEvent;
+  sessionId: string;
+}
+
+export interface EventQuery {
+  appId: string;
+  limit: number;
+  after?: { timestamp: Date; id: string } | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  sessionId?: string | undefined;
+  type?: string | undefined;
+  event?: string | undefined;
+}
+
+interface EventRow {
+  id: string;
+  message_id: string;
+  type: StoredEvent['type'];
+  event: string | null;
+  name: string | null;
+  anonymous_id: string | null;
+  user_id: string | null;
+  previous_id: string | null;
+  group_id: string | null;
+  session_id: string;
+  timestamp: Date;
+  original_timestamp: Date | null;
+  sent_at: Date | null;
+  received_at: Date;
+  properties: JsonObject | null;
+  traits: JsonObject | null;
+  context: EventContext | null;
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+function toStoredEvent(row: EventRow): StoredEvent & { previousId?: string; groupId?: string } {
+  return {
+    messageId: row.message_id,
+    type: row.type,
+    event: row.event,
+    name: row.name,
+    anonymousId: row.anonymous_id,
+    userId: row.user_id,
+    ...(row.previous_id ? { previousId: row.previous_id } : {}),
+    ...(row.group_id ? { groupId: row.group_id } : {}),
+    sessionId: row.session_id,
+    timestamp: iso(row.timestamp) as string,
+    originalTimestamp: iso(row.original_timestamp),
+    sentAt: iso(row.sent_at),
+    receivedAt: iso(row.received_at) as string,
+    properties: row.properties ?? {},
+    traits: row.traits ?? {},
+    context: row.context ?? {},
+  };
+}
+
+export function createEventsRepository(db: Queryable) {
+  return {
+    /**
+     * Stores events in one set-based statement; events already stored (same app and messageId) are skipped.
+     * Returns the keys `${appId}\n${messageId}` of the rows actually inserted.
+     */
+    async insert(rows: readonly EventToStore[]): Promise<Set<string>> {
+      if (rows.length === 0) return new Set();
+      const payload = rows.map(({ appId, event: e, sessionId }) => ({
+        app_id: appId,
+        message_id: e.messageId,
+        type: e.type,
+        event: e.event,
+        name: e.name,
+        anonymous_id: e.anonymousId,
+        user_id: e.userId,
+        previous_id: e.previousId,
+        group_id: e.groupId,
+        session_id: sessionId,
+        timestamp: e.timestamp,
+        original_timestamp: e.originalTimestamp,
+        sent_at: e.sentAt,
+        received_at: e.receivedAt,
+        properties: e.properties,
+        traits: e.traits,
+        context: e.context,
+      }));
+      const inserted = await db.query<{ app_id: string; message_id: string }>(
+        `INSERT INTO events (app_id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
+           session_id, "timestamp", original_timestamp, sent_at, received_at, properties, traits, context)
+         SELECT app_id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
+           session_id, "timestamp", original_timestamp, sent_at, received_at, properties, traits, context
+         FROM jsonb_to_recordset($1::jsonb) AS x(app_id text, message_id text, type text, event text, name text,
+           anonymous_id text, user_id text, previous_id text, group_id text, session_id text, "timestamp" timestamptz,
+           original_timestamp timestamptz, sent_at timestamptz, received_at timestamptz, properties jsonb,
+           traits jsonb, context jsonb)
+         ON CONFLICT (app_id, message_id) DO NOTHING
+         RETURNING app_id, message_id`,
+        [JSON.stringify(payload)],
+      );
+      return new Set(inserted.map((r) => `${r.app_id}\n${r.message_id}`));
+    },
+
+    /** Moves the events of folded sessions into the session that absorbed them. */
+    async moveToSession(appId: string, from: readonly string[], into: string): Promise<void> {
+      await db.query('UPDATE events SET session_id = $3 WHERE app_id = $1 AND session_id = ANY($2::text[])', [appId, from, into]);
+    },
+
+    /** A page of events in (timestamp, id) order, with the position of the last one for the next page. */
+    async list(q: EventQuery): Promise<{ events: StoredEvent[]; last: { timestamp: Date; id: string } | null; more: boolean }> {
+      const params: unknown[] = [q.appId];
+      const where = ['app_id = $1'];
+      if (q.after) where.push(`("timestamp", id) > ($${params.push(q.after.timestamp)}::timestamptz, $${params.push(q.after.id)}::bigint)`);
+      if (q.from) where.push(`"timestamp" >= $${params.push(q.from)}`);
+      if (q.to) where.push(`"timestamp" < $${params.push(q.to)}`);
+      if (q.sessionId) where.push(`session_id = $${params.push(q.sessionId)}`);
+      if (q.type) where.push(`type = $${params.push(q.type)}`);
+      if (q.event) where.push(`event = $${params.push(q.event)}`);
+      const rows = await db.query<EventRow>(
+        `SELECT id::text AS id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id, session_id,
+           "timestamp", original_timestamp, sent_at, received_at, properties, traits, context
+         FROM events WHERE ${where.join(' AND ')} ORDER BY "timestamp", id LIMIT ${q.limit + 1}`,
+        params,
+      );
+      const { page, last, more } = pageOf(rows, q.limit);
+      return {
+        events: page.map(toStoredEvent),
+        last: last ? { timestamp: new Date(last.timestamp), id: last.id } : null,
+        more,
+      };
+    },
+  };
+}
+
+export type EventsRepository = ReturnType<typeof createEventsRepository>;

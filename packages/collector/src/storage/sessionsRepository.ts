@@ -1,0 +1,188 @@
+import type { CampaignContext, Session, TouchType } from '@headcount/schema';
+import type { KnownSession } from '../domain/inferSessions';
+import type { SessionSummary } from '../domain/summarizeSessions';
+import type { Queryable } from './database';
+import { pageOf } from './page';
+
+interface SessionRow {
+  id: string;
+  anonymous_id: string | null;
+  user_id: string | null;
+  started_at: Date;
+  last_seen_at: Date;
+  ended_at: Date | null;
+  end_reason: Session['endReason'];
+  event_count: number;
+  landing_page: string | null;
+  touch_type: TouchType | null;
+  touch_source: string | null;
+  touch_host: string | null;
+  touch_url: string | null;
+  campaign: CampaignContext | null;
+  click_ids: Record<string, string> | null;
+  browser: string | null;
+  browser_version: string | null;
+  os: string | null;
+  os_version: string | null;
+  device_type: string | null;
+  bot: boolean;
+}
+
+export const SESSION_COLUMNS = `id, anonymous_id, user_id, started_at, last_seen_at, ended_at, end_reason, event_count,
+  landing_page, touch_type, touch_source, touch_host, touch_url, campaign, click_ids,
+  browser, browser_version, os, os_version, device_type, bot`;
+
+const LANDING_COLUMNS = ['landing_page', 'touch_type', 'touch_source', 'touch_host', 'touch_url', 'campaign', 'click_ids',
+  'browser', 'browser_version', 'os', 'os_version', 'device_type', 'bot'];
+
+export function toSession(row: SessionRow): Session {
+  const startedAt = new Date(row.started_at);
+  const lastSeenAt = new Date(row.last_seen_at);
+  const endedAt = row.ended_at ? new Date(row.ended_at) : null;
+  return {
+    id: row.id,
+    anonymousId: row.anonymous_id,
+    userId: row.user_id,
+    startedAt: startedAt.toISOString(),
+    lastSeenAt: lastSeenAt.toISOString(),
+    endedAt: endedAt ? endedAt.toISOString() : null,
+    endReason: row.end_reason,
+    durationSeconds: Math.max(0, Math.round(((endedAt ?? lastSeenAt).getTime() - startedAt.getTime()) / 1000)),
+    eventCount: row.event_count,
+    landingPage: row.landing_page,
+    // Internal navigation is stored without a touch type: the session came from inside the site.
+    referrer: {
+      type: row.touch_type ?? 'direct',
+      source: row.touch_source,
+      host: row.touch_host,
+      url: row.touch_url,
+      timestamp: startedAt.toISOString(),
+    },
+    campaign: row.campaign ?? {},
+    clickIds: row.click_ids ?? {},
+    device: {
+      browser: row.browser,
+      browserVersion: row.browser_version,
+      os: row.os,
+      osVersion: row.os_version,
+      type: row.device_type ?? 'desktop',
+      bot: row.bot,
+    },
+  };
+}
+
+export interface SessionQuery {
+  appId: string;
+  limit: number;
+  after?: { startedAt: Date; id: string } | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+export function createSessionsRepository(db: Queryable) {
+  return {
+    /** Folds write summaries into stored sessions: earliest start and landing facts win, counts add up. */
+    async upsert(appId: string, summaries: readonly SessionSummary[]): Promise<void> {
+      if (summaries.length === 0) return;
+      // A stable lock order keeps concurrent writers from deadlocking on the same sessions.
+      const sorted = [...summaries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const payload = sorted.map((s) => ({
+        id: s.id,
+        inferred: s.inferred,
+        visitor_id: s.visitorId,
+        anonymous_id: s.anonymousId,
+        user_id: s.userId,
+        started_at: s.startedAt,
+        last_seen_at: s.lastSeenAt,
+        ended_at: s.endedAt,
+        end_reason: s.endReason,
+        event_count: s.eventCount,
+        landing_page: s.landingPage,
+        touch_type: s.touch?.type ?? null,
+        touch_source: s.touch?.source ?? null,
+        touch_host: s.touch?.host ?? null,
+        touch_url: s.touch?.url ?? null,
+        campaign: s.campaign,
+        click_ids: s.clickIds,
+        browser: s.device.browser,
+        browser_version: s.device.browserVersion,
+        os: s.device.os,
+        os_version: s.device.osVersion,
+        device_type: s.device.type,
+        bot: s.device.bot,
+      }));
+      const earlier = 'excluded.started_at < s.started_at';
+      await db.query(
+        `INSERT INTO sessions AS s (app_id, id, inferred, visitor_id, anonymous_id, user_id, started_at, last_seen_at,
+           ended_at, end_reason, event_count, ${LANDING_COLUMNS.join(', ')})
+         SELECT $1, x.* FROM jsonb_to_recordset($2::jsonb) AS x(id text, inferred boolean, visitor_id text,
+           anonymous_id text, user_id text, started_at timestamptz, last_seen_at timestamptz, ended_at timestamptz,
+           end_reason text, event_count integer, landing_page text, touch_type text, touch_source text, touch_host text,
+           touch_url text, campaign jsonb, click_ids jsonb, browser text, browser_version text, os text, os_version text,
+           device_type text, bot boolean)
+         ON CONFLICT (app_id, id) DO UPDATE SET
+           anonymous_id = coalesce(s.anonymous_id, excluded.anonymous_id),
+           user_id = coalesce(excluded.user_id, s.user_id),
+           last_seen_at = greatest(s.last_seen_at, excluded.last_seen_at),
+           ended_at = CASE WHEN s.ended_at IS NULL OR excluded.ended_at < s.ended_at THEN coalesce(excluded.ended_at, s.ended_at) ELSE s.ended_at END,
+           end_reason = CASE WHEN s.ended_at IS NULL OR excluded.ended_at < s.ended_at THEN coalesce(excluded.end_reason, s.end_reason) ELSE s.end_reason END,
+           event_count = s.event_count + excluded.event_count,
+           started_at = least(s.started_at, excluded.started_at),
+           ${LANDING_COLUMNS.map((c) => `${c} = CASE WHEN ${earlier} THEN excluded.${c} ELSE s.${c} END`).join(',\n           ')}`,
+        [appId, JSON.stringify(payload)],
+      );
+    },
+
+    /** The visitors' inferred sessions that events between `from` and `to` could join or bridge. */
+    async findInferred(appId: string, visitorIds: readonly string[], from: Date, to: Date): Promise<Map<string, KnownSession[]>> {
+      const rows = await db.query<{ id: string; visitor_id: string; started_at: Date; last_seen_at: Date }>(
+        `SELECT id, visitor_id, started_at, last_seen_at FROM sessions
+         WHERE app_id = $1 AND visitor_id = ANY($2::text[]) AND inferred AND last_seen_at >= $3 AND started_at <= $4`,
+        [appId, visitorIds, from, to],
+      );
+      const byVisitor = new Map<string, KnownSession[]>();
+      for (const row of rows) {
+        const list = byVisitor.get(row.visitor_id) ?? [];
+        list.push({ id: row.id, startedAt: new Date(row.started_at), lastSeenAt: new Date(row.last_seen_at) });
+        byVisitor.set(row.visitor_id, list);
+      }
+      return byVisitor;
+    },
+
+    /** Folds sessions that a late event bridged into one; the earliest one's landing facts are kept. */
+    async fold(appId: string, into: string, from: readonly string[]): Promise<void> {
+      await db.query(
+        `WITH gone AS (DELETE FROM sessions WHERE app_id = $1 AND id = ANY($2::text[]) RETURNING *),
+         all_rows AS (SELECT * FROM gone UNION ALL SELECT * FROM sessions WHERE app_id = $1 AND id = $3),
+         earliest AS (SELECT * FROM all_rows ORDER BY started_at LIMIT 1),
+         total AS (SELECT min(started_at) AS started_at, max(last_seen_at) AS last_seen_at,
+           sum(event_count)::integer AS event_count, max(user_id) AS user_id FROM all_rows)
+         UPDATE sessions t SET started_at = total.started_at, last_seen_at = total.last_seen_at,
+           event_count = total.event_count, user_id = coalesce(t.user_id, total.user_id),
+           ${LANDING_COLUMNS.map((c) => `${c} = earliest.${c}`).join(', ')}
+         FROM total, earliest WHERE t.app_id = $1 AND t.id = $3`,
+        [appId, from, into],
+      );
+    },
+
+    async list(q: SessionQuery): Promise<{ sessions: Session[]; last: { startedAt: Date; id: string } | null; more: boolean }> {
+      const params: unknown[] = [q.appId];
+      const where = ['app_id = $1'];
+      if (q.after) where.push(`(started_at, id) > ($${params.push(q.after.startedAt)}::timestamptz, $${params.push(q.after.id)})`);
+      if (q.from) where.push(`started_at >= $${params.push(q.from)}`);
+      if (q.to) where.push(`started_at < $${params.push(q.to)}`);
+      const rows = await db.query<SessionRow>(
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${where.join(' AND ')} ORDER BY started_at, id LIMIT ${q.limit + 1}`,
+        params,
+      );
+      const { page, last, more } = pageOf(rows, q.limit);
+      return {
+        sessions: page.map(toSession),
+        last: last ? { startedAt: new Date(last.started_at), id: last.id } : null,
+        more,
+      };
+    },
+  };
+}
+
+export type SessionsRepository = ReturnType<typeof createSessionsRepository>;

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openPglite } from '../../src/storage/pgliteDatabase';
+import { openPostgres } from '../../src/storage/postgresDatabase';
+import type { Database } from '../../src/storage/database';
+import { migrate } from '../../src/storage/migrate';
+
+export type Backend = 'pglite' | 'postgres';
+
+/**
+ * The backends integration tests run against: PGlite always, PostgreSQL when TEST_DATABASE_URL is set.
+ * Under CI the PostgreSQL run is mandatory: a missing URL fails instead of silently skipping.
+ */
+export function backends(): Backend[] {
+  if (process.env.TEST_DATABASE_URL) return ['pglite', 'postgres'];
+  if (process.env.CI === 'true' || process.env.CI === '1') {
+    throw new Error('TEST_DATABASE_URL must be set under CI: the real-PostgreSQL tests may not be skipped');
+  }
+  return ['pglite'];
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** A fresh, empty PostgreSQL database on the TEST_DATABASE_URL server; `drop` removes it. */
+export async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const adminUrl = process.env.TEST_DATABASE_URL as string;
+  const name = `headcount_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return {
+    url: withDatabase(adminUrl, name),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** An empty, migrated database of the given backend, and how to dispose of it. */
+export async function openTestDatabase(backend: Backend): Promise<{ db: Database; url?: string; dispose: () => Promise<void> }> {
+  if (backend === 'pglite') {
+    const db = await openPglite();
+    await migrate(db);
+    return { db, dispose: () => db.close() };
+  }
+  const scratch = await createScratchDatabase();
+  const db = openPostgres({ connectionString: scratch.url });
+  await migrate(db);
+  return {
+    db,
+    url: scratch.url,
+    async dispose() {
+      await db.close();
+      await scratch.drop();
+    },
+  };
+}
