@@ -1,1 +1,41 @@
-export default [];
+// @headcount/browser: ESM + CJS of `index` and `sentry` for npm, and the minified script-tag IIFE.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import terser from '@rollup/plugin-terser';
+import { libraryBuild, typescriptFor } from '../../scripts/rollup-library.mjs';
+
+const pkgDir = dirname(fileURLToPath(import.meta.url));
+
+/** Prints raw and gzip -9 sizes of each emitted chunk (the IIFE's budget is enforced by test/size.test.ts). */
+export function reportSize() {
+  return {
+    name: 'report-size',
+    generateBundle(outputOptions, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type !== 'chunk') continue;
+        const gzip = gzipSync(file.code, { level: 9 }).length;
+        console.log(`${file.fileName}: ${file.code.length} bytes raw, ${gzip} bytes gzip -9`);
+      }
+    },
+  };
+}
+
+/** The script-tag build; the size test builds exactly this. */
+export const iife = {
+  input: join(pkgDir, 'src/iife.ts'),
+  plugins: [
+    typescriptFor(pkgDir),
+    terser({
+      ecma: 2020,
+      compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
+      // Only our own internal names are mangled: wire fields and the public API keep theirs.
+      mangle: { properties: false },
+      format: { comments: false },
+    }),
+    reportSize(),
+  ],
+  output: { file: join(pkgDir, 'dist/headcount.js'), format: 'iife', strict: false },
+};
+
+export default [libraryBuild(pkgDir, { index: 'src/index.ts', sentry: 'src/sentry.ts' }), iife];

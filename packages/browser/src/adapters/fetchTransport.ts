@@ -1,0 +1,20 @@
+/**
+ * POST {host}/v1/batch as text/plain (a CORS "simple" request: no preflight), the write key in the body.
+ * Unload sends use fetch keepalive; when that is refused, sendBeacon takes the same body.
+ */
+import type { Reply, Transport } from '../core/ports';
+
+export function fetchTransport(url: string): Transport {
+  return (body, keepalive) =>
+    fetch(url, { method: 'POST', body, keepalive }).then(
+      async (r): Promise<Reply> => ({
+        status: r.status,
+        body: await r.json().catch(() => undefined),
+        retryAfter: r.headers.get('Retry-After'),
+      }),
+      (e) => {
+        if (keepalive && navigator.sendBeacon?.(url, body)) return undefined;
+        throw e;
+      },
+    );
+}

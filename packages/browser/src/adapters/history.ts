@@ -1,0 +1,32 @@
+/** Automatic page views for multi-page sites and SPAs (pushState, replaceState, popstate, hashchange). */
+import { listen } from './listen';
+
+/** Calls `onPage` whenever the URL changes; returns the function that stops it. */
+export function watchHistory(onPage: () => void): () => void {
+  let last = location.href;
+  let active = true;
+  // Deferred a tick so routers that set the title after pushState report the new title.
+  const changed = () =>
+    setTimeout(() => {
+      if (active && location.href != last) {
+        last = location.href;
+        try {
+          onPage();
+        } catch {}
+      }
+    });
+  for (const name of ['pushState', 'replaceState'] as const) {
+    const original = history[name];
+    // Wrapped rather than restored on stop: another library may have wrapped it after us.
+    history[name] = function (this: History, ...args: Parameters<History['pushState']>) {
+      const result = original.apply(this, args);
+      changed();
+      return result;
+    };
+  }
+  const off = listen(window, 'popstate hashchange', changed);
+  return () => {
+    active = false;
+    off();
+  };
+}

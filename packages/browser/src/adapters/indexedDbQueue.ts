@@ -1,0 +1,36 @@
+/** The durable queue in IndexedDB: one object store keyed by the time-ordered item key, shared by all tabs. */
+import type { Item, QueueStore } from '../core/ports';
+
+const STORE = 'q';
+
+export function indexedDbQueue(factory: IDBFactory = indexedDB, name = 'headcount'): QueueStore {
+  let db: Promise<IDBDatabase> | undefined;
+  const open = () =>
+    (db ||= new Promise((resolve, reject) => {
+      const req = factory.open(name, 1);
+      req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'k' });
+      req.onsuccess = () => {
+        // Closed by the browser (storage cleared, version change): reopen on next use.
+        req.result.onclose = () => (db = undefined);
+        resolve(req.result);
+      };
+      req.onerror = () => reject(req.error);
+    }));
+  /** One transaction; resolves with the request's result once the transaction commits. */
+  const run = <T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore) => IDBRequest<T> | void) =>
+    open().then(
+      (d) =>
+        new Promise<T>((resolve, reject) => {
+          const tx = d.transaction(STORE, mode);
+          const req = fn(tx.objectStore(STORE));
+          tx.oncomplete = () => resolve((req && req.result) as T);
+          tx.onerror = tx.onabort = () => reject(tx.error);
+        }),
+    );
+  return {
+    put: (item) => run('readwrite', (s) => void s.put(item)),
+    head: (n) => run<Item[]>('readonly', (s) => s.getAll(null, n)),
+    del: (keys) => run('readwrite', (s) => keys.forEach((k) => s.delete(k))),
+    size: () => run('readonly', (s) => s.count()),
+  };
+}

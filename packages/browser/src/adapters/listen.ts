@@ -1,0 +1,15 @@
+/** Event listeners that never let an SDK error reach the page, removed together. */
+
+const OPTIONS = { capture: true, passive: true };
+
+/** Listens to space-separated `types` on `target`; returns the function that removes them. */
+export function listen<E extends Event>(target: EventTarget, types: string, fn: (e: E) => void): () => void {
+  const names = types.split(' ');
+  const handler = (e: Event) => {
+    try {
+      fn(e as E);
+    } catch {}
+  };
+  names.forEach((t) => target.addEventListener(t, handler, OPTIONS));
+  return () => names.forEach((t) => target.removeEventListener(t, handler, OPTIONS));
+}

@@ -1,0 +1,15 @@
+/** Marketing attribution read from the landing URL when a session starts. */
+import type { Attribution } from './ports';
+
+const CLICK_IDS = 'gclid gbraid wbraid fbclid msclkid ttclid li_fat_id twclid dclid'.split(' ');
+
+/** `utm_*` parameters become `campaign` (`utm_campaign` is its `name`); known ad click ids become `clickIds`. */
+export function captureAttribution(params: Iterable<[string, string]>): Attribution {
+  const a: Attribution = {};
+  for (const [key, value] of params) {
+    const utm = /^utm_(.+)/.exec(key)?.[1];
+    if (utm) (a.campaign ||= {})[utm == 'campaign' ? 'name' : utm] = value;
+    else if (CLICK_IDS.includes(key)) (a.clickIds ||= {})[key] = value;
+  }
+  return a;
+}

@@ -1,0 +1,64 @@
+/** What the DOM-free core needs from its host; the browser adapters provide it, tests pass fakes. */
+import type { EventContext, HeadcountEvent } from '@headcount/schema';
+
+/** One queued event; `k` orders the queue (oldest first) and identifies the item in storage. */
+export interface Item {
+  k: string;
+  e: HeadcountEvent;
+}
+
+/** A durable FIFO of events shared by every tab of the origin. Every method may reject. */
+export interface QueueStore {
+  put(item: Item): Promise<unknown>;
+  /** The `n` oldest items, oldest first. */
+  head(n: number): Promise<Item[]>;
+  del(keys: string[]): Promise<unknown>;
+  size(): Promise<number>;
+}
+
+/** Small synchronous key-value storage shared by the tabs (localStorage, or memory). */
+export interface KeyValue {
+  get(key: string): string | null;
+  /** `null` removes the key. */
+  set(key: string, value: string | null): void;
+}
+
+/** The collector's answer to one request; `undefined` when it went by sendBeacon and no answer will come. */
+export interface Reply {
+  status: number;
+  body?: unknown;
+  /** The `Retry-After` header as sent. */
+  retryAfter?: string | null;
+}
+
+/** Posts one JSON body to `/v1/batch`; rejects on network failure. */
+export type Transport = (body: string, keepalive?: boolean) => Promise<Reply | undefined>;
+
+export interface CoreEnv {
+  /** Wall clock, ms since the epoch: timestamps and cross-tab comparisons only. */
+  now(): number;
+  /** Monotonic clock in ms (performance.now): idle timing within the tab. */
+  mono(): number;
+  /** Runs `fn` after `ms`; returns a cancel function. */
+  later(fn: () => void, ms: number): () => void;
+  random(): number;
+  kv: KeyValue;
+  queue: QueueStore;
+  send: Transport;
+  /** Runs `fn` while holding the cross-tab sender lock. */
+  lock(fn: () => Promise<void>): Promise<unknown>;
+  visible(): boolean;
+  online(): boolean;
+  /** Page, device and library context at the time of the call. */
+  context(): EventContext;
+  /** utm parameters and click ids of the current URL, captured when a session starts. */
+  attribution(): Attribution;
+  /** Do Not Track or Global Privacy Control is on and the options honour it. */
+  dnt: boolean;
+  log(...args: unknown[]): void;
+}
+
+export interface Attribution {
+  campaign?: Record<string, string>;
+  clickIds?: Record<string, string>;
+}
