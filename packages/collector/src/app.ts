@@ -12,7 +12,9 @@ import { sdkScriptRoutes } from './routes/sdkScript';
 import { webhookRoutes } from './routes/webhook';
 import type { Database } from './storage/database';
 import { createEventsRepository } from './storage/eventsRepository';
+import { createIdentityRepository } from './storage/identityRepository';
 import { createSessionsRepository } from './storage/sessionsRepository';
+import { createStatsRepository } from './storage/statsRepository';
 
 export interface CollectorDeps {
   db: Database;
@@ -56,7 +58,14 @@ export function createApp(deps: CollectorDeps): Collector {
   app.use(healthRoutes(deps.db));
   app.use(ingestRoutes(ingestDeps));
   app.use(webhookRoutes(ingestDeps));
-  app.use(readRoutes({ apps, events: createEventsRepository(deps.db), sessions: createSessionsRepository(deps.db) }));
+  app.use(readRoutes({
+    apps,
+    events: createEventsRepository(deps.db),
+    sessions: createSessionsRepository(deps.db),
+    identities: createIdentityRepository(deps.db),
+    stats: createStatsRepository(deps.db),
+    now,
+  }));
   app.use(sdkScriptRoutes(deps.sdkPath));
   for (const router of deps.extraRoutes ?? []) app.use(router);
   app.use(notFound);

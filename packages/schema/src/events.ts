@@ -78,6 +78,8 @@ export interface BaseEvent {
   originalTimestamp?: string;
   /** ISO 8601 client time the request was sent; used to correct the client's clock. */
   sentAt?: string;
+  /** Set by an upstream collector (Segment's webhook destination): when it received the event. */
+  receivedAt?: string;
   context?: EventContext;
   /** Segment destinations switch; kept but unused. */
   integrations?: JsonObject;

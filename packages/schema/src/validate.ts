@@ -89,6 +89,7 @@ function check(input: unknown, size: number | undefined): HeadcountEvent {
   optionalDate(input, 'timestamp');
   optionalDate(input, 'originalTimestamp');
   optionalDate(input, 'sentAt');
+  optionalDate(input, 'receivedAt');
   const context = optionalObject(input, 'context', 'context');
   if (context) validateContext(context);
   optionalObject(input, 'integrations', 'integrations');

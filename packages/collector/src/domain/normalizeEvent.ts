@@ -27,6 +27,11 @@ export interface NormalizedEvent {
 
 export interface RequestFacts {
   receivedAt: Date;
+  /**
+   * Trust the event's own `receivedAt` (Segment's webhook destination relays events it received earlier):
+   * clock correction must measure from the first receipt, not from a delayed relay.
+   */
+  upstreamReceipt?: boolean;
   /** The connecting address, used when the event does not name the visitor's IP. */
   ip?: string | undefined;
 }
@@ -57,6 +62,8 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
 
   const originalTimestamp = toDate(event.originalTimestamp ?? event.timestamp);
   const sentAt = toDate(event.sentAt);
+  const upstream = facts.upstreamReceipt ? toDate(event.receivedAt) : null;
+  const receivedAt = upstream && upstream < facts.receivedAt ? upstream : facts.receivedAt;
   const hasProperties = event.type === 'track' || event.type === 'page' || event.type === 'screen';
   const hasTraits = event.type === 'identify' || event.type === 'group';
   return {
@@ -69,7 +76,7 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
     previousId: event.type === 'alias' ? event.previousId : null,
     groupId: event.type === 'group' ? event.groupId : null,
     sessionId: merged.sessionId || null,
-    timestamp: correctClockSkew(originalTimestamp, sentAt, facts.receivedAt),
+    timestamp: correctClockSkew(originalTimestamp, sentAt, receivedAt),
     originalTimestamp,
     sentAt,
     receivedAt: facts.receivedAt,

@@ -8,6 +8,7 @@ import { summarizeSessions } from '../domain/summarizeSessions';
 import { hostOf } from '../domain/attribution';
 import type { Queryable } from '../storage/database';
 import { createEventsRepository, type EventToStore } from '../storage/eventsRepository';
+import { createIdentityRepository } from '../storage/identityRepository';
 import { createSessionsRepository } from '../storage/sessionsRepository';
 
 /** The valid events of one request for one app. */
@@ -100,9 +101,11 @@ export async function writeEvents(tx: Queryable, requests: readonly WriteRequest
   const isNew = (appId: string, p: Placed) => p.first && (p.event.type === 'ping' || inserted.has(`${appId}\n${p.event.messageId}`));
 
   const sessions = createSessionsRepository(tx);
+  const identities = createIdentityRepository(tx);
   for (const { app, placed } of apps.values()) {
     const fresh = placed.filter((p) => isNew(app.id, p));
     await sessions.upsert(app.id, summarizeSessions(fresh, originHostsOf(app)));
+    await identities.record(app.id, fresh.map((p) => p.event));
   }
 
   return requests.map(({ app }, i) => {

@@ -53,7 +53,7 @@ export async function ingestEvents(
   const body = req.body as unknown;
   if (!isPlainObject(body)) throw new HttpError(400, 'invalid_body', 'the body must be a JSON object');
   const items = eventsOf(body, endpoint);
-  const facts = { receivedAt: deps.now(), ip: req.ip };
+  const facts = { receivedAt: deps.now(), ip: req.ip, upstreamReceipt: endpoint === 'any' };
   const valid: NormalizedEvent[] = [];
   const rejected: IngestResponse['rejected'] = [];
   items.forEach((item, index) => {

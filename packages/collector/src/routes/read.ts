@@ -1,16 +1,24 @@
 import { Router, type Request } from 'express';
 import type { App } from '../apps/appsRepository';
 import { secretKeyOf, type AppResolver } from '../http/auth';
-import { ValidationError } from '../http/errors';
+import { HttpError, ValidationError } from '../http/errors';
 import { encodeCursor, queryCursor, queryDate, queryLimit, queryString } from '../http/query';
 import type { EventsRepository } from '../storage/eventsRepository';
+import type { IdentityRepository } from '../storage/identityRepository';
 import type { SessionsRepository } from '../storage/sessionsRepository';
+import type { StatsRepository } from '../storage/statsRepository';
+import { visitorTouches } from '../domain/visitorTouches';
 
 export interface ReadDeps {
   apps: AppResolver;
   events: EventsRepository;
   sessions: SessionsRepository;
+  identities: IdentityRepository;
+  stats: StatsRepository;
+  now: () => Date;
 }
+
+const DEFAULT_STATS_DAYS = 30;
 
 const STORED_TYPES = new Set(['track', 'page', 'screen', 'identify', 'alias', 'group']);
 
@@ -52,6 +60,36 @@ export function readRoutes(deps: ReadDeps): Router {
       to: queryDate(req, 'to'),
     });
     res.json({ sessions: page.sessions, next: page.more && page.last ? encodeCursor([page.last.startedAt, page.last.id]) : null });
+  });
+
+  router.get('/v1/anonymous/:anonymousId', async (req, res) => {
+    const app = await reader(req);
+    const { anonymousId } = req.params as { anonymousId: string };
+    const [userId, sessions] = await Promise.all([
+      deps.identities.userOf(app.id, anonymousId),
+      deps.sessions.ofVisitor(app.id, { anonymousIds: [anonymousId], userIds: [] }),
+    ]);
+    if (sessions.length === 0 && userId === null) throw new HttpError(404, 'anonymous_not_found', `no events name the anonymousId "${anonymousId}"`);
+    res.json({ anonymousId, userId, sessions });
+  });
+
+  router.get('/v1/users/:userId', async (req, res) => {
+    const app = await reader(req);
+    const { userId } = req.params as { userId: string };
+    const ids = await deps.identities.idsOf(app.id, userId);
+    const sessions = await deps.sessions.ofVisitor(app.id, ids);
+    if (sessions.length === 0 && ids.anonymousIds.length === 0 && ids.userIds.length === 1) {
+      throw new HttpError(404, 'user_not_found', `no events name the user "${userId}"`);
+    }
+    res.json({ userId, anonymousIds: ids.anonymousIds, ...visitorTouches(sessions), sessions });
+  });
+
+  router.get('/v1/stats', async (req, res) => {
+    const app = await reader(req);
+    const to = queryDate(req, 'to') ?? deps.now();
+    const from = queryDate(req, 'from') ?? new Date(to.getTime() - DEFAULT_STATS_DAYS * 86_400_000);
+    if (from >= to) throw new ValidationError('from', 'must be before to');
+    res.json(await deps.stats.summary(app.id, from, to));
   });
 
   return router;

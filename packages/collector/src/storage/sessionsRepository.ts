@@ -165,6 +165,19 @@ export function createSessionsRepository(db: Queryable) {
       );
     },
 
+    /** Every session of the given anonymousIds and userIds, oldest first (at most `limit`, the latest kept). */
+    async ofVisitor(appId: string, ids: { anonymousIds: readonly string[]; userIds: readonly string[] }, limit = 5000): Promise<Session[]> {
+      const rows = await db.query<SessionRow>(
+        `SELECT * FROM (
+           SELECT ${SESSION_COLUMNS} FROM sessions
+           WHERE app_id = $1 AND (anonymous_id = ANY($2::text[]) OR user_id = ANY($3::text[]))
+           ORDER BY started_at DESC, id DESC LIMIT ${limit}
+         ) latest ORDER BY started_at, id`,
+        [appId, ids.anonymousIds, ids.userIds],
+      );
+      return rows.map(toSession);
+    },
+
     async list(q: SessionQuery): Promise<{ sessions: Session[]; last: { startedAt: Date; id: string } | null; more: boolean }> {
       const params: unknown[] = [q.appId];
       const where = ['app_id = $1'];

@@ -67,3 +67,26 @@ CREATE INDEX sessions_app_started ON sessions (app_id, started_at, id);
 CREATE INDEX sessions_visitor ON sessions (app_id, visitor_id, started_at);
 -- The live count reads only sessions that have not ended, by recency: its cost follows live sessions, not history.
 CREATE INDEX sessions_live ON sessions (app_id, last_seen_at) WHERE ended_at IS NULL;
+
+-- Identity: each anonymousId seen with a userId (identify, or any event carrying both; alias previousIds too).
+CREATE TABLE identities (
+  app_id text NOT NULL REFERENCES apps (id) ON DELETE CASCADE,
+  anonymous_id text NOT NULL,
+  user_id text NOT NULL,
+  first_seen_at timestamptz NOT NULL,
+  last_seen_at timestamptz NOT NULL,
+  PRIMARY KEY (app_id, anonymous_id, user_id)
+);
+CREATE INDEX identities_user ON identities (app_id, user_id);
+
+-- `alias`: a previous id (an older userId, or an anonymousId) now known as user_id.
+CREATE TABLE aliases (
+  app_id text NOT NULL REFERENCES apps (id) ON DELETE CASCADE,
+  previous_id text NOT NULL,
+  user_id text NOT NULL,
+  created_at timestamptz NOT NULL,
+  PRIMARY KEY (app_id, previous_id, user_id)
+);
+CREATE INDEX aliases_user ON aliases (app_id, user_id);
+CREATE INDEX sessions_anonymous ON sessions (app_id, anonymous_id, started_at);
+CREATE INDEX sessions_user ON sessions (app_id, user_id, started_at) WHERE user_id IS NOT NULL;

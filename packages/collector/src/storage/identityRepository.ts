@@ -1,0 +1,87 @@
+import type { NormalizedEvent } from '../domain/normalizeEvent';
+import type { Queryable } from './database';
+
+/** The identity links one event carries: anonymousId ↔ userId, and alias previousId → userId. */
+function linksOf(event: NormalizedEvent): { identity?: [string, string]; alias?: [string, string] } {
+  if (event.type === 'alias' && event.previousId && event.userId) {
+    return { identity: [event.previousId, event.userId], alias: [event.previousId, event.userId] };
+  }
+  if (event.anonymousId && event.userId) return { identity: [event.anonymousId, event.userId] };
+  return {};
+}
+
+export function createIdentityRepository(db: Queryable) {
+  return {
+    /** Records the links of newly stored events; first/last seen follow event time, so late events fit in. */
+    async record(appId: string, events: readonly NormalizedEvent[]): Promise<void> {
+      const identities = new Map<string, { anonymous_id: string; user_id: string; first: Date; last: Date }>();
+      const aliases = new Map<string, { previous_id: string; user_id: string; at: Date }>();
+      for (const event of events) {
+        const { identity, alias } = linksOf(event);
+        if (identity) {
+          const key = identity.join('\n');
+          const seen = identities.get(key);
+          if (!seen) identities.set(key, { anonymous_id: identity[0], user_id: identity[1], first: event.timestamp, last: event.timestamp });
+          else {
+            if (event.timestamp < seen.first) seen.first = event.timestamp;
+            if (event.timestamp > seen.last) seen.last = event.timestamp;
+          }
+        }
+        if (alias) aliases.set(alias.join('\n'), { previous_id: alias[0], user_id: alias[1], at: event.timestamp });
+      }
+      if (identities.size > 0) {
+        await db.query(
+          `INSERT INTO identities AS i (app_id, anonymous_id, user_id, first_seen_at, last_seen_at)
+           SELECT $1, anonymous_id, user_id, first, last
+           FROM jsonb_to_recordset($2::jsonb) AS x(anonymous_id text, user_id text, first timestamptz, last timestamptz)
+           ORDER BY anonymous_id, user_id
+           ON CONFLICT (app_id, anonymous_id, user_id) DO UPDATE SET
+             first_seen_at = least(i.first_seen_at, excluded.first_seen_at),
+             last_seen_at = greatest(i.last_seen_at, excluded.last_seen_at)`,
+          [appId, JSON.stringify([...identities.values()])],
+        );
+      }
+      if (aliases.size > 0) {
+        await db.query(
+          `INSERT INTO aliases (app_id, previous_id, user_id, created_at)
+           SELECT $1, previous_id, user_id, at FROM jsonb_to_recordset($2::jsonb) AS x(previous_id text, user_id text, at timestamptz)
+           ON CONFLICT DO NOTHING`,
+          [appId, JSON.stringify([...aliases.values()])],
+        );
+      }
+    },
+
+    /** The user an anonymousId was last seen as, or null. */
+    async userOf(appId: string, anonymousId: string): Promise<string | null> {
+      const rows = await db.query<{ user_id: string }>(
+        'SELECT user_id FROM identities WHERE app_id = $1 AND anonymous_id = $2 ORDER BY last_seen_at DESC LIMIT 1',
+        [appId, anonymousId],
+      );
+      return rows[0]?.user_id ?? null;
+    },
+
+    /** The user's ids (itself and every id aliased into it, transitively) and the anonymousIds linked to them. */
+    async idsOf(appId: string, userId: string): Promise<{ userIds: string[]; anonymousIds: string[] }> {
+      const users = await db.query<{ id: string }>(
+        `WITH RECURSIVE ids(id) AS (
+           SELECT $2::text
+           UNION
+           SELECT a.previous_id FROM aliases a JOIN ids ON a.app_id = $1 AND a.user_id = ids.id
+         ) SELECT id FROM ids`,
+        [appId, userId],
+      );
+      const userIds = users.map((r) => r.id);
+      // An aliased previous id is anonymous unless it was itself a user's id.
+      const anonymous = await db.query<{ anonymous_id: string }>(
+        `SELECT i.anonymous_id FROM identities i
+         WHERE i.app_id = $1 AND i.user_id = ANY($2::text[]) AND i.anonymous_id <> $3
+           AND NOT EXISTS (SELECT 1 FROM identities u WHERE u.app_id = $1 AND u.user_id = i.anonymous_id)
+         GROUP BY i.anonymous_id ORDER BY min(i.first_seen_at), i.anonymous_id`,
+        [appId, userIds, userId],
+      );
+      return { userIds, anonymousIds: anonymous.map((r) => r.anonymous_id) };
+    },
+  };
+}
+
+export type IdentityRepository = ReturnType<typeof createIdentityRepository>;
