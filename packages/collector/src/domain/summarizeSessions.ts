@@ -17,7 +17,11 @@ export interface SessionSummary {
   endReason: SessionEndReason | null;
   /** Stored events (pings are presence only and do not count). */
   eventCount: number;
-  /** Facts of the earliest event, which the session keeps if it is the earliest it has seen. */
+  /**
+   * Time of the event the landing facts come from: the earliest event that knows its page (an identify
+   * sent a millisecond before the first page must not make the visit look direct). Null when none does.
+   */
+  landingAt: Date | null;
   landingPage: string | null;
   /** null: internal navigation, not a new touch. */
   touch: Omit<Touch, 'timestamp'> | null;
@@ -33,6 +37,15 @@ function endReasonOf(event: NormalizedEvent): SessionEndReason {
   return typeof reason === 'string' && END_REASONS.has(reason) ? (reason as SessionEndReason) : 'manual';
 }
 
+const knowsPage = (event: NormalizedEvent) => Boolean(event.context.page?.url || event.context.page?.referrer);
+
+/** Whether `candidate` should provide the landing facts rather than `current`. */
+function landsEarlier(candidate: NormalizedEvent, current: NormalizedEvent): boolean {
+  const a = knowsPage(candidate);
+  const b = knowsPage(current);
+  return a !== b ? a : candidate.timestamp < current.timestamp;
+}
+
 function landingOf(event: NormalizedEvent, originHosts: readonly string[]) {
   const page = event.context.page;
   const pageUrl = page?.url ?? null;
@@ -45,6 +58,7 @@ function landingOf(event: NormalizedEvent, originHosts: readonly string[]) {
     internalHosts: ownHost ? [...originHosts, ownHost] : originHosts,
   });
   return {
+    landingAt: knowsPage(event) ? event.timestamp : null,
     landingPage: pageUrl ?? page?.path ?? null,
     touch: attribution.touch,
     campaign: attribution.campaign,
@@ -88,10 +102,8 @@ export function summarizeSessions(
     s.eventCount += counted;
     s.anonymousId ??= event.anonymousId;
     if (event.userId) s.userId = event.userId;
-    if (event.timestamp < s.startedAt) {
-      s.startedAt = event.timestamp;
-      entry.first = event;
-    }
+    if (event.timestamp < s.startedAt) s.startedAt = event.timestamp;
+    if (landsEarlier(event, entry.first)) entry.first = event;
     if (event.timestamp > s.lastSeenAt) s.lastSeenAt = event.timestamp;
     if (isEnd && (!s.endedAt || event.timestamp < s.endedAt)) {
       s.endedAt = event.timestamp;

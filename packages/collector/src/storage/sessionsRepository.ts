@@ -32,7 +32,7 @@ export const SESSION_COLUMNS = `id, anonymous_id, user_id, started_at, last_seen
   landing_page, touch_type, touch_source, touch_host, touch_url, campaign, click_ids,
   browser, browser_version, os, os_version, device_type, bot`;
 
-const LANDING_COLUMNS = ['landing_page', 'touch_type', 'touch_source', 'touch_host', 'touch_url', 'campaign', 'click_ids',
+const LANDING_COLUMNS = ['landing_at', 'landing_page', 'touch_type', 'touch_source', 'touch_host', 'touch_url', 'campaign', 'click_ids',
   'browser', 'browser_version', 'os', 'os_version', 'device_type', 'bot'];
 
 export function toSession(row: SessionRow): Session {
@@ -97,6 +97,7 @@ export function createSessionsRepository(db: Queryable) {
         ended_at: s.endedAt,
         end_reason: s.endReason,
         event_count: s.eventCount,
+        landing_at: s.landingAt,
         landing_page: s.landingPage,
         touch_type: s.touch?.type ?? null,
         touch_source: s.touch?.source ?? null,
@@ -111,13 +112,15 @@ export function createSessionsRepository(db: Queryable) {
         device_type: s.device.type,
         bot: s.device.bot,
       }));
-      const earlier = 'excluded.started_at < s.started_at';
+      // Landing facts from the earliest event that knows its page; without any, from the earliest event.
+      const earlier = `CASE WHEN (excluded.landing_at IS NULL) <> (s.landing_at IS NULL) THEN excluded.landing_at IS NOT NULL
+        ELSE coalesce(excluded.landing_at < s.landing_at, excluded.started_at < s.started_at) END`;
       await db.query(
         `INSERT INTO sessions AS s (app_id, id, inferred, visitor_id, anonymous_id, user_id, started_at, last_seen_at,
            ended_at, end_reason, event_count, ${LANDING_COLUMNS.join(', ')})
          SELECT $1, x.* FROM jsonb_to_recordset($2::jsonb) AS x(id text, inferred boolean, visitor_id text,
            anonymous_id text, user_id text, started_at timestamptz, last_seen_at timestamptz, ended_at timestamptz,
-           end_reason text, event_count integer, landing_page text, touch_type text, touch_source text, touch_host text,
+           end_reason text, event_count integer, landing_at timestamptz, landing_page text, touch_type text, touch_source text, touch_host text,
            touch_url text, campaign jsonb, click_ids jsonb, browser text, browser_version text, os text, os_version text,
            device_type text, bot boolean)
          ON CONFLICT (app_id, id) DO UPDATE SET
@@ -154,7 +157,7 @@ export function createSessionsRepository(db: Queryable) {
       await db.query(
         `WITH gone AS (DELETE FROM sessions WHERE app_id = $1 AND id = ANY($2::text[]) RETURNING *),
          all_rows AS (SELECT * FROM gone UNION ALL SELECT * FROM sessions WHERE app_id = $1 AND id = $3),
-         earliest AS (SELECT * FROM all_rows ORDER BY started_at LIMIT 1),
+         earliest AS (SELECT * FROM all_rows ORDER BY landing_at NULLS LAST, started_at LIMIT 1),
          total AS (SELECT min(started_at) AS started_at, max(last_seen_at) AS last_seen_at,
            sum(event_count)::integer AS event_count, max(user_id) AS user_id FROM all_rows)
          UPDATE sessions t SET started_at = total.started_at, last_seen_at = total.last_seen_at,

@@ -48,6 +48,8 @@ CREATE TABLE sessions (
   ended_at timestamptz,
   end_reason text,
   event_count integer NOT NULL DEFAULT 0,
+  -- Time of the event the landing facts below come from: the earliest one that knows its page.
+  landing_at timestamptz,
   landing_page text,
   touch_type text,
   touch_source text,
