@@ -28,11 +28,19 @@ async function withDatabase<T>(config: Config, fn: (db: Awaited<ReturnType<typeo
   }
 }
 
-async function serve(argv: string[], config: Config): Promise<void> {
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const processIo: CliIo = { out: (line) => console.log(line), err: (line) => console.error(line), env: process.env };
+
+async function serve(argv: string[], config: Config, env: NodeJS.ProcessEnv): Promise<void> {
   const args = parseArgs(argv, { flags: [], options: ['port', 'host'] });
   const port = lastOption(args, 'port');
   const host = lastOption(args, 'host');
-  const running = await startServer(port || host ? readConfig({ ...process.env, ...(port ? { PORT: port } : {}), ...(host ? { HOST: host } : {}) }) : config);
+  const running = await startServer(port || host ? readConfig({ ...env, ...(port ? { PORT: port } : {}), ...(host ? { HOST: host } : {}) }) : config);
   const stop = () => {
     running.close().then(() => process.exit(0), () => process.exit(1));
   };
@@ -40,13 +48,15 @@ async function serve(argv: string[], config: Config): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-export async function main(argv: string[], print: (line: string) => void = console.log): Promise<number> {
+/** Runs one CLI command; returns the exit code (0 ok, 1 failure, 2 bad usage or input). */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
+  const print = io.out;
   try {
-    const config = readConfig();
+    const config = readConfig(io.env);
     switch (command) {
       case 'serve':
-        await serve(rest, config);
+        await serve(rest, config, io.env);
         return 0;
       case 'migrate': {
         const applied = await withDatabase(config, (db) => migrate(db));
@@ -67,10 +77,10 @@ export async function main(argv: string[], print: (line: string) => void = conso
     }
   } catch (err) {
     if (err instanceof UsageError || err instanceof ConfigError || err instanceof DataDirBusyError || err instanceof AppNameTakenError) {
-      console.error(`headcount: ${err.message}`);
+      io.err(`headcount: ${err.message}`);
       return 2;
     }
-    console.error(`headcount: ${err instanceof Error ? err.message : String(err)}`);
+    io.err(`headcount: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
 }

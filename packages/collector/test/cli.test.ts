@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppsRepository } from '../src/apps/appsRepository';
+import { secretMatches } from '../src/apps/keys';
+import { main } from '../src/cli/main';
+import { openDatabase } from '../src/storage/openDatabase';
+import { createScratchDatabase, backends } from './support/databases';
+
+/** Runs one CLI command in-process with its own environment, capturing what it prints. */
+async function headcount(args: string[], env: Record<string, string>) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: { LOG_LEVEL: 'silent', ...env } });
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+describe.each(backends())('headcount CLI on %s', (backend) => {
+  let env: Record<string, string>;
+  let drop = async () => {};
+  beforeAll(async () => {
+    if (backend === 'postgres') {
+      const scratch = await createScratchDatabase();
+      drop = scratch.drop;
+      env = { DATABASE_URL: scratch.url };
+    } else {
+      env = { HEADCOUNT_DATA_DIR: mkdtempSync(join(tmpdir(), 'headcount-cli-')), DATABASE_URL: '' };
+    }
+  });
+  afterAll(() => drop());
+
+  it('migrates idempotently', async () => {
+    const first = await headcount(['migrate'], env);
+    expect(first.code).toBe(0);
+    const second = await headcount(['migrate'], env);
+    expect(second.stdout.trim()).toBe('Database is up to date');
+  });
+
+  it('creates, lists and rotates apps; secrets are shown once and stored hashed', async () => {
+    const created = await headcount(['apps', 'create', 'kiosk', '--origin', 'https://museum.example/', '--active-window', '120', '--webhook-secret', 'whs', '--json'], env);
+    expect(created.code).toBe(0);
+    const app = JSON.parse(created.stdout);
+    expect(Object.keys(app).sort()).toEqual(['id', 'name', 'secretKey', 'writeKey']);
+    expect(app.writeKey).toMatch(/^wk_[0-9A-Za-z]{24}$/);
+    expect(app.secretKey).toMatch(/^sk_[0-9A-Za-z]{40}$/);
+
+    const listed = await headcount(['apps', 'list', '--json'], env);
+    const [row] = JSON.parse(listed.stdout);
+    expect(row).toMatchObject({ name: 'kiosk', writeKey: app.writeKey, origins: ['https://museum.example'], activeWindowSeconds: 120, webhookSecret: true });
+    expect(listed.stdout).not.toContain(app.secretKey);
+    expect(listed.stdout).not.toContain('whs');
+
+    const human = await headcount(['apps', 'create', 'site'], env);
+    expect(human.stdout).toMatch(/write key:\s+wk_/);
+    expect(human.stdout).toMatch(/secret key:\s+sk_/);
+
+    const rotated = JSON.parse((await headcount(['apps', 'rotate', 'kiosk', '--json'], env)).stdout);
+    expect(rotated.secretKey).not.toBe(app.secretKey);
+    const db = await openDatabase({ databaseUrl: env.DATABASE_URL || undefined, dataDir: env.HEADCOUNT_DATA_DIR ?? '' });
+    try {
+      const stored = await createAppsRepository(db).findByName('kiosk');
+      expect(stored?.secretHash).not.toContain(rotated.secretKey);
+      expect(secretMatches(rotated.secretKey, stored?.secretHash ?? '')).toBe(true);
+      expect(secretMatches(app.secretKey, stored?.secretHash ?? '')).toBe(false);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('explains bad input with exit code 2', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['apps', 'create', 'kiosk'], /already exists/],
+      [['apps', 'create', 'x', '--origin', 'museum'], /--origin must be a URL/],
+      [['apps', 'create', 'x', '--active-window', 'soon'], /--active-window must be whole seconds/],
+      [['apps', 'rotate', 'ghost'], /no app named "ghost"/],
+      [['apps', 'create', 'x', '--colour', 'red'], /unknown option --colour/],
+      [['launch'], /unknown command "launch"/],
+    ];
+    for (const [args, message] of cases) {
+      const res = await headcount(args, env);
+      expect(res.code, args.join(' ')).toBe(2);
+      expect(res.stderr).toMatch(message);
+    }
+  });
+
+  it.runIf(backend === 'pglite')('refuses to open the embedded database while another process holds it', async () => {
+    // Process 1 is always alive: its pid file stands for a running `headcount serve`.
+    const pidFile = join(env.HEADCOUNT_DATA_DIR as string, 'headcount.pid');
+    writeFileSync(pidFile, '1');
+    const res = await headcount(['apps', 'list'], env);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/in use by process 1 /);
+    // A pid file whose process is gone is stale and taken over.
+    writeFileSync(pidFile, '999999999');
+    expect((await headcount(['apps', 'list'], env)).code).toBe(0);
+    expect(existsSync(pidFile)).toBe(false);
+  });
+});
+
+const builtCli = join(import.meta.dirname, '..', 'dist', 'cli.js');
+const mustBeBuilt = process.env.CI === 'true' || existsSync(builtCli);
+
+// `pnpm test` builds first; the bin users run must start and speak.
+describe.runIf(mustBeBuilt)('the built headcount bin', () => {
+  it('prints its help', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [builtCli, 'help']);
+    expect(stdout).toMatch(/^Usage: headcount <command>/);
+    expect(stdout).toContain('apps create NAME');
+  });
+});
