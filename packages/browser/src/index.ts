@@ -53,7 +53,8 @@ export function createHeadcount(options: HeadcountOptions): HeadcountClient {
       cfg.autoPageviews && watchHistory(core.autoPage),
       cfg.trackClicks && watchClicks(client.track),
     ];
-    if (cfg.autoPageviews) core.autoPage();
+    // A microtask later, so listeners and identify() right after creation (or the stub's replay) come first.
+    if (cfg.autoPageviews) Promise.resolve().then(core.autoPage);
     const destroy = client.destroy;
     client.destroy = () => {
       stops.forEach((stop) => stop && stop());

@@ -3,11 +3,12 @@ import type { Item, QueueStore } from '../core/ports';
 
 const STORE = 'q';
 
-export function indexedDbQueue(factory: IDBFactory = indexedDB, name = 'headcount'): QueueStore {
+export function indexedDbQueue(factory?: IDBFactory, name = 'headcount'): QueueStore {
   let db: Promise<IDBDatabase> | undefined;
   const open = () =>
     (db ||= new Promise((resolve, reject) => {
-      const req = factory.open(name, 1);
+      // Resolved here, not as a default: where IndexedDB is missing this rejects and the chain falls back.
+      const req = (factory || indexedDB).open(name, 1);
       req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'k' });
       req.onsuccess = () => {
         // Closed by the browser (storage cleared, version change): reopen on next use.

@@ -72,13 +72,16 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       }
     });
   };
+  /** A new visitor: kiosk sessions and reset() forget who was there. */
   const rotate = () => {
-    const id = newId();
-    kv.set(ANONYMOUS_ID, id);
+    kv.set(ANONYMOUS_ID, newId());
     kv.set(USER_ID, null);
+  };
+  const anonymousId = () => {
+    let id = kv.get(ANONYMOUS_ID);
+    if (!id) kv.set(ANONYMOUS_ID, (id = newId()));
     return id;
   };
-  const anonymousId = () => kv.get(ANONYMOUS_ID) || rotate();
   const off = () => {
     const o = kv.get(OPT_OUT);
     return dead || o == '1' || (o != '0' && env.dnt);
@@ -94,15 +97,18 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   const record = (type: EventType, fields: JsonObject, s?: SessionRecord, at = now(), messageId?: string) => {
     if (off()) return;
     const k = newId();
-    const e = {
-      type,
-      messageId: messageId || k,
-      anonymousId: anonymousId(),
-      userId: kv.get(USER_ID) || undefined,
-      timestamp: iso(at),
-      context: { ...env.context(), ...s?.a, sessionId: s?.i },
-      ...fields,
-    } as HeadcountEvent;
+    // A JSON snapshot: later changes to the caller's objects do not reach the queue; unserializable input throws here.
+    const e: HeadcountEvent = JSON.parse(
+      JSON.stringify({
+        type,
+        messageId: messageId || k,
+        anonymousId: anonymousId(),
+        userId: kv.get(USER_ID) || undefined,
+        timestamp: iso(at),
+        context: { ...env.context(), ...s?.a, sessionId: s?.i },
+        ...fields,
+      }),
+    );
     const item = { k, e };
     lastPresence = mono();
     if (mine.push(item) > MEMORY_ITEMS) mine.shift();
@@ -140,6 +146,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     const done = o.acked.concat(o.dropped.map((d) => d[0])).map((i) => i.k);
     if (done.length) {
       forget(done);
+      // An unload send can be answered before its events were written: delete after the writes.
+      await writes;
       // Delete only what the collector acknowledged or refused for good.
       await queue.del(done).catch(log);
       queued = await queue.size().catch(() => queued);

@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { localState } from '../localState';
+import { memoryStorage } from './memoryStorage';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('localState', () => {
+  it('persists in localStorage (no cookies), shared by tabs', () => {
+    const storage = memoryStorage();
+    vi.stubGlobal('localStorage', storage);
+    const tab1 = localState(false);
+    tab1.set('hc_a', 'visitor');
+    expect(storage.getItem('hc_a')).toBe('visitor');
+    expect(localState(false).get('hc_a')).toBe('visitor');
+    tab1.set('hc_a', null);
+    expect(storage.getItem('hc_a')).toBeNull();
+  });
+
+  it('falls back to memory when localStorage throws', () => {
+    vi.stubGlobal('localStorage', {
+      getItem() {
+        throw new DOMException('denied', 'SecurityError');
+      },
+      setItem() {
+        throw new DOMException('denied', 'SecurityError');
+      },
+    });
+    const kv = localState(false);
+    kv.set('hc_o', '1');
+    expect(kv.get('hc_o')).toBe('1');
+  });
+
+  it("storage: 'memory' never touches localStorage", () => {
+    const storage = memoryStorage();
+    vi.stubGlobal('localStorage', storage);
+    const kv = localState(true);
+    kv.set('hc_a', 'x');
+    expect(kv.get('hc_a')).toBe('x');
+    expect(storage.length).toBe(0);
+  });
+});

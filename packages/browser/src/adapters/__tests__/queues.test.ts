@@ -1,0 +1,106 @@
+import type { HeadcountEvent } from '@headcount/schema';
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fallbackStore, memoryStore } from '../../core/durableQueue';
+import type { Item, QueueStore } from '../../core/ports';
+import { indexedDbQueue } from '../indexedDbQueue';
+import { localStorageQueue } from '../localStorageQueue';
+import { memoryStorage } from './memoryStorage';
+
+const item = (k: string): Item => ({ k, e: { type: 'track', event: k, messageId: k, anonymousId: 'a' } as HeadcountEvent });
+const keys = async (q: QueueStore, n = 100) => (await q.head(n)).map((i) => i.k);
+
+/** An IndexedDB whose open always fails, as in some private modes and locked-down webviews. */
+const brokenIndexedDb = {
+  open() {
+    const req: { onerror?: () => void; error: Error } = { error: new Error('InvalidStateError') };
+    setTimeout(() => req.onerror?.());
+    return req;
+  },
+} as unknown as IDBFactory;
+
+let storage: Storage;
+beforeEach(() => {
+  storage = memoryStorage();
+  vi.stubGlobal('localStorage', storage);
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe.each([
+  ['indexedDbQueue', () => indexedDbQueue(new IDBFactory())],
+  ['localStorageQueue', () => localStorageQueue()],
+  ['memoryStore', () => memoryStore()],
+])('%s', (_name, make) => {
+  it('keeps items oldest first by key, deletes and counts', async () => {
+    const q = make();
+    for (const k of ['b', 'd', 'a', 'c']) await q.put(item(k));
+    expect(await keys(q, 2)).toEqual(['a', 'b']);
+    expect(await q.size()).toBe(4);
+    await q.del(['a', 'c']);
+    expect(await keys(q)).toEqual(['b', 'd']);
+    expect(await q.size()).toBe(2);
+    expect((await q.head(1))[0]).toEqual(item('b'));
+  });
+});
+
+describe('indexedDbQueue', () => {
+  it('is shared by every tab of the origin and survives a reload', async () => {
+    const idb = new IDBFactory();
+    const tab1 = indexedDbQueue(idb);
+    const tab2 = indexedDbQueue(idb);
+    await tab1.put(item('1'));
+    await tab2.put(item('2'));
+    expect(await keys(tab1)).toEqual(['1', '2']);
+    await tab2.del(['1']);
+    const reloaded = indexedDbQueue(idb);
+    expect(await keys(reloaded)).toEqual(['2']);
+  });
+
+  it('rejects when IndexedDB cannot open', async () => {
+    await expect(indexedDbQueue(brokenIndexedDb).put(item('x'))).rejects.toThrow();
+  });
+});
+
+describe('localStorageQueue', () => {
+  it('is capped: beyond its cap a put rejects', async () => {
+    const q = localStorageQueue(2);
+    await q.put(item('1'));
+    await q.put(item('2'));
+    await expect(q.put(item('3'))).rejects.toThrow();
+    expect(await q.size()).toBe(2);
+  });
+});
+
+describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
+  it('uses IndexedDB while it works', async () => {
+    const q = fallbackStore(indexedDbQueue(new IDBFactory()), fallbackStore(localStorageQueue(), memoryStore()));
+    await q.put(item('1'));
+    expect(storage.getItem('hc_q')).toBeNull();
+    expect(await keys(q)).toEqual(['1']);
+  });
+
+  it('falls back to localStorage when IndexedDB fails, then to memory when localStorage is full', async () => {
+    storage = memoryStorage(600);
+    vi.stubGlobal('localStorage', storage);
+    const q = fallbackStore(indexedDbQueue(brokenIndexedDb), fallbackStore(localStorageQueue(), memoryStore()));
+    for (const k of ['1', '2', '3', '4', '5', '6', '7', '8']) await q.put(item(k));
+    const inStorage = JSON.parse(storage.getItem('hc_q')!).map((i: Item) => i.k);
+    expect(inStorage.length).toBeGreaterThan(0);
+    expect(inStorage.length).toBeLessThan(8);
+    // Reads merge every layer in key order.
+    expect(await q.size()).toBe(8);
+    expect(await keys(q, 3)).toEqual(['1', '2', '3']);
+    await q.del(['1', '8']);
+    expect(await keys(q)).toEqual(['2', '3', '4', '5', '6', '7']);
+  });
+
+  it('falls back when localStorage itself is unreachable', async () => {
+    vi.stubGlobal('localStorage', undefined);
+    const q = fallbackStore(indexedDbQueue(brokenIndexedDb), fallbackStore(localStorageQueue(), memoryStore()));
+    await q.put(item('1'));
+    await q.put(item('2'));
+    expect(await keys(q)).toEqual(['1', '2']);
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * In-memory adapters for the core under vitest's fake timers. Tabs made by one `createWorld` share
+ * localStorage-like state, the durable queue and the sender lock, like tabs of one origin do.
+ */
+import type { BatchRequest, HeadcountEvent, IngestResponse } from '@headcount/schema';
+import { vi } from 'vitest';
+import type { HeadcountOptions } from '../api';
+import { createCore, type Core } from '../client';
+import { memoryStore } from '../durableQueue';
+import { configure } from '../options';
+import type { CoreEnv, Item, KeyValue, QueueStore, Reply } from '../ports';
+
+export interface SentRequest {
+  body: BatchRequest;
+  keepalive: boolean;
+  /** Fake wall-clock time of the request. */
+  at: number;
+  /** What the queue held when the transport was called. */
+  queuedKeys: string[];
+}
+
+export type Responder = (req: SentRequest) => Reply | undefined | Promise<Reply | undefined>;
+
+/** 200 with every event accepted. */
+export const acceptAll: Responder = (req) => ({ status: 200, body: ok(req.body.batch.length) });
+
+export function ok(accepted: number, rejected: IngestResponse['rejected'] = []): IngestResponse {
+  return { ok: true, accepted, duplicates: 0, rejected };
+}
+
+export interface Tab {
+  core: Core;
+  env: CoreEnv;
+  /** Shifts this tab's wall clock (ms) without moving its monotonic clock. */
+  skewWall(ms: number): void;
+  setVisible(v: boolean): void;
+}
+
+export function createWorld() {
+  const storage = new Map<string, string>();
+  const kv: KeyValue = {
+    get: (k) => storage.get(k) ?? null,
+    set: (k, v) => (v == null ? storage.delete(k) : storage.set(k, v)),
+  };
+  const inner = memoryStore();
+  const queued: Item[] = [];
+  // The queue as a spy: `items` mirrors what the store holds after each call.
+  const sync = async () => queued.splice(0, queued.length, ...(await inner.head(1e9)));
+  const queue: QueueStore = {
+    put: async (item) => {
+      await inner.put(item);
+      await sync();
+    },
+    head: (n) => inner.head(n),
+    del: async (keys) => {
+      await inner.del(keys);
+      await sync();
+    },
+    size: () => inner.size(),
+  };
+  const requests: SentRequest[] = [];
+  let responder: Responder = acceptAll;
+  let lockTail: Promise<unknown> = Promise.resolve();
+  let random = () => 0.5;
+
+  const world = {
+    storage,
+    kv,
+    queue,
+    /** Items in the durable queue, oldest first. */
+    queued,
+    requests,
+    respond(fn: Responder) {
+      responder = fn;
+    },
+    setRandom(fn: () => number) {
+      random = fn;
+    },
+    /** Every event in the requests so far, in send order. */
+    sentEvents(): HeadcountEvent[] {
+      return requests.flatMap((r) => r.body.batch);
+    },
+    queuedEvents(): HeadcountEvent[] {
+      return queued.map((i) => i.e);
+    },
+    /** Opens a tab with these options; its monotonic clock starts at 0 now. */
+    tab(options: Partial<HeadcountOptions> = {}, extra: Partial<CoreEnv> = {}): Tab {
+      const opened = Date.now();
+      let skew = 0;
+      let visible = true;
+      const env: CoreEnv = {
+        now: () => Date.now() + skew,
+        mono: () => Date.now() - opened,
+        later(fn, ms) {
+          const t = setTimeout(fn, ms);
+          return () => clearTimeout(t);
+        },
+        random: () => random(),
+        kv,
+        queue,
+        async send(body, keepalive) {
+          const req: SentRequest = {
+            body: JSON.parse(body),
+            keepalive: !!keepalive,
+            at: Date.now() + skew,
+            queuedKeys: queued.map((i) => i.k),
+          };
+          requests.push(req);
+          return responder(req);
+        },
+        // A mutex: one sender at a time across the world's tabs.
+        lock(fn) {
+          const run = lockTail.then(fn);
+          lockTail = run.catch(() => {});
+          return run;
+        },
+        visible: () => visible,
+        online: () => true,
+        context: () => ({ page: { url: 'https://museum.test/', path: '/' } }),
+        attribution: () => ({}),
+        dnt: false,
+        log: () => {},
+        ...extra,
+      };
+      const core = createCore(env, configure({ writeKey: 'wk_test', host: 'https://c.test', ...options }));
+      return {
+        core,
+        env,
+        skewWall: (ms) => (skew += ms),
+        setVisible: (v) => (visible = v),
+      };
+    },
+  };
+  return world;
+}
+
+/** Advances fake time and lets every promise chain settle. */
+export async function advance(ms: number): Promise<void> {
+  await vi.advanceTimersByTimeAsync(ms);
+}
+
+/** Lets pending queue writes and sends settle without moving time. */
+export async function settle(): Promise<void> {
+  await vi.advanceTimersByTimeAsync(0);
+}
+
+export const named = (events: HeadcountEvent[], name: string) =>
+  events.filter((e) => e.type === 'track' && e.event === name);

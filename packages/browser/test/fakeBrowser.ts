@@ -1,0 +1,103 @@
+/**
+ * Just enough of a browser, in a vm context, to run the built script-tag bundle in Node:
+ * location/history that navigate, EventTarget window and document, localStorage, fetch and sendBeacon.
+ * Timers and Date come from the test (vitest's fake timers). No IndexedDB: the bundle falls back.
+ */
+import vm from 'node:vm';
+import type { BatchRequest } from '@headcount/schema';
+import { vi } from 'vitest';
+import { memoryStorage } from '../src/adapters/__tests__/memoryStorage';
+
+export interface BrowserOptions {
+  url: string;
+  /** `src` of the SDK's script tag. */
+  src: string;
+  /** The tag's dataset: `data-write-key` is `writeKey`, `data-max-session` is `maxSession`... */
+  data: Record<string, string>;
+  referrer?: string;
+  doNotTrack?: string;
+}
+
+export interface Posted {
+  url: string;
+  keepalive: boolean;
+  body: BatchRequest;
+}
+
+export function fakeBrowser(o: BrowserOptions) {
+  const opened = Date.now();
+  let url = new URL(o.url);
+  const requests: Posted[] = [];
+  const win = new EventTarget() as EventTarget & Record<string, unknown>;
+  const doc = Object.assign(new EventTarget(), {
+    visibilityState: 'visible',
+    referrer: o.referrer ?? '',
+    title: 'Dinosaurs',
+    currentScript: { src: o.src, dataset: o.data },
+  });
+  const navigate = (to: string | URL | null | undefined) => {
+    if (to != null) url = new URL(to, url);
+  };
+  const sendBeacon = vi.fn((to: string, body: string) => {
+    requests.push({ url: to, keepalive: true, body: JSON.parse(body) });
+    return true;
+  });
+  Object.assign(win, {
+    window: win,
+    self: win,
+    document: doc,
+    location: {
+      get href() {
+        return url.href;
+      },
+      get pathname() {
+        return url.pathname;
+      },
+      get search() {
+        return url.search;
+      },
+      get origin() {
+        return url.origin;
+      },
+    },
+    history: {
+      state: null,
+      pushState: (_s: unknown, _t: string, to?: string) => navigate(to),
+      replaceState: (_s: unknown, _t: string, to?: string) => navigate(to),
+    },
+    navigator: { userAgent: 'FakeBrowser/1.0', language: 'en-GB', onLine: true, doNotTrack: o.doNotTrack, sendBeacon },
+    screen: { width: 1920, height: 1080 },
+    localStorage: memoryStorage(),
+    performance: { now: () => Date.now() - opened },
+    async fetch(to: string, init: RequestInit) {
+      requests.push({ url: to, keepalive: !!init.keepalive, body: JSON.parse(init.body as string) });
+      const n = (requests.at(-1)!.body.batch || []).length;
+      return new Response(JSON.stringify({ ok: true, accepted: n, duplicates: 0, rejected: [] }), { status: 200 });
+    },
+    setTimeout: (fn: () => void, ms?: number) => setTimeout(fn, ms),
+    clearTimeout: (t: ReturnType<typeof setTimeout>) => clearTimeout(t),
+    console,
+    Date,
+    URL,
+    URLSearchParams,
+    Response,
+  });
+  vm.createContext(win);
+  return {
+    win,
+    doc,
+    requests,
+    sendBeacon,
+    run: (code: string) => vm.runInContext(code, win),
+    /** The SDK's global once loaded. */
+    get headcount() {
+      return win.headcount as import('../src/index').HeadcountClient;
+    },
+    events: () => requests.flatMap((r) => r.body.batch),
+    fire(target: EventTarget, type: string, props: Record<string, unknown> = {}) {
+      const e = new Event(type);
+      for (const [k, v] of Object.entries(props)) Object.defineProperty(e, k, { value: v });
+      target.dispatchEvent(e);
+    },
+  };
+}
