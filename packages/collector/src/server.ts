@@ -6,6 +6,7 @@ import { createLogger } from './logger';
 import type { Database } from './storage/database';
 import { migrate } from './storage/migrate';
 import { openDatabase } from './storage/openDatabase';
+import { sentryReporter } from './sentry';
 
 export interface RunningServer {
   url: string;
@@ -17,13 +18,6 @@ export interface RunningServer {
 
 // In-flight requests get this long to finish before their connections are cut.
 const SHUTDOWN_GRACE_MS = 10_000;
-
-async function sentryReporter(dsn: string | undefined) {
-  if (!dsn) return { report: undefined, flush: async () => {} };
-  const Sentry = await import('@sentry/node');
-  Sentry.init({ dsn, tracesSampleRate: 0 });
-  return { report: (err: unknown) => void Sentry.captureException(err), flush: async () => void (await Sentry.close(2000)) };
-}
 
 /** Migrates, then serves the collector until `close()`. */
 export async function startServer(config: Config, extra: Partial<CollectorDeps> = {}): Promise<RunningServer> {
