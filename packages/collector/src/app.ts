@@ -4,9 +4,11 @@ import { createAppResolver } from './http/auth';
 import { errorHandler, notFound } from './http/errors';
 import { createRateLimiter } from './http/rateLimit';
 import { createIngestService } from './ingest/ingestService';
+import { createLiveHub, type LiveOptions } from './live/liveHub';
 import type { Logger } from './logger';
 import { healthRoutes } from './routes/health';
 import { ingestRoutes } from './routes/ingest';
+import { liveRoutes } from './routes/live';
 import { readRoutes } from './routes/read';
 import { sdkScriptRoutes } from './routes/sdkScript';
 import { webhookRoutes } from './routes/webhook';
@@ -30,11 +32,13 @@ export interface CollectorDeps {
   sdkPath?: () => string;
   /** Extra routes mounted before the 404 handler (the demo's static examples). */
   extraRoutes?: express.Router[];
+  /** Live count tuning (SSE heartbeat, recount pacing); tests shorten it. */
+  live?: Partial<LiveOptions>;
 }
 
 export interface Collector {
   app: Express;
-  /** Waits for in-flight writes; call after the HTTP server stopped accepting. Does not close the database. */
+  /** Ends SSE streams and waits for in-flight writes; call after the HTTP server stopped accepting. Does not close the database. */
   close(): Promise<void>;
 }
 
@@ -43,7 +47,8 @@ export function createApp(deps: CollectorDeps): Collector {
   const now = deps.now ?? (() => new Date());
   const log: Logger = deps.logger ?? (() => {});
   const apps = createAppResolver(createAppsRepository(deps.db), () => now().getTime());
-  const ingest = createIngestService(deps.db);
+  const live = createLiveHub({ db: deps.db, now, log, options: deps.live });
+  const ingest = createIngestService(deps.db, { onCommitted: (appIds) => live.activity(appIds) });
   const ingestDeps = {
     apps,
     ingest,
@@ -58,6 +63,7 @@ export function createApp(deps: CollectorDeps): Collector {
   app.use(healthRoutes(deps.db));
   app.use(ingestRoutes(ingestDeps));
   app.use(webhookRoutes(ingestDeps));
+  app.use(liveRoutes({ apps, live }));
   app.use(readRoutes({
     apps,
     events: createEventsRepository(deps.db),
@@ -73,6 +79,11 @@ export function createApp(deps: CollectorDeps): Collector {
 
   return {
     app,
-    close: () => ingest.drain(),
+    async close() {
+      live.endWatchers();
+      await ingest.drain();
+      // After the drain, so the last commits still reach the other processes.
+      await live.close();
+    },
   };
 }

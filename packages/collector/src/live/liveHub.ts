@@ -1,0 +1,237 @@
+import type { App } from '../apps/appsRepository';
+import type { Logger } from '../logger';
+import type { Database } from '../storage/database';
+import { countActiveUsers, sameCount, type ActiveCount } from './activeUsers';
+import { createActivityChannel } from './activityChannel';
+import { paceTask, type PacedTask } from './paceTask';
+
+export interface LiveOptions {
+  /** Period of the SSE heartbeat comment. */
+  heartbeatMs: number;
+  /** Reconnection delay suggested to EventSource clients (`retry:`). */
+  retryMs: number;
+  /** Least time between two recounts of one app, however many changes arrive. */
+  minRecountMs: number;
+  /** Every watched app is recounted this often anyway: the safety net for a lost NOTIFY or a clock jump. */
+  resyncMs: number;
+  /** Poll period while PostgreSQL LISTEN is down, so processes still agree within 2 s. */
+  pollWithoutListenMs: number;
+}
+
+export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
+  heartbeatMs: 15_000,
+  retryMs: 3000,
+  minRecountMs: 250,
+  resyncMs: 5000,
+  pollWithoutListenMs: 1000,
+};
+
+/** Someone following an app's count (an SSE stream). */
+export interface LiveWatcher {
+  /** The count changed (or is known for the first time). */
+  update(count: ActiveCount): void;
+  /** The collector is shutting down. */
+  end(): void;
+}
+
+export interface LiveHub {
+  readonly options: LiveOptions;
+  /** The app's count now: the shared one when nothing is pending, else a fresh query. */
+  current(app: App): Promise<ActiveCount>;
+  /** Follows the app's count: the latest known one at once, then each change. Returns the unsubscribe. */
+  watch(app: App, watcher: LiveWatcher): () => void;
+  /** This process committed changes to these apps' sessions. */
+  activity(appIds: ReadonlySet<string>): void;
+  /** Ends every watcher (SSE streams end, so the HTTP server can close). */
+  endWatchers(): void;
+  /** Stops recounts and LISTEN, and sends the NOTIFYs still queued; call after ingest drained. */
+  close(): Promise<void>;
+}
+
+/** One app's shared count: one recount per change burst, whatever the number of watchers. */
+interface Watched {
+  app: App;
+  watchers: Set<LiveWatcher>;
+  last: ActiveCount | undefined;
+  /** Recounts asked for, and the latest of them a finished recount covers: equal means `last` is current. */
+  requested: number;
+  covered: number;
+  recount: PacedTask;
+  dropTimer: NodeJS.Timeout | undefined;
+}
+
+export interface LiveHubDeps {
+  db: Database;
+  now: () => Date;
+  log: Logger;
+  options?: Partial<LiveOptions>;
+}
+
+export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
+  const opts: LiveOptions = { ...DEFAULT_LIVE_OPTIONS, ...options };
+  const shared = db.kind === 'postgres';
+  const channel = createActivityChannel(db, log);
+  const watched = new Map<string, Watched>();
+  let closed = false;
+  let tick: NodeJS.Timeout | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+  let listening: Promise<void> | undefined;
+  let probeSentAt = 0;
+  let lastEchoAt = 0;
+
+  function requestRecount(entry: Watched): void {
+    entry.requested++;
+    entry.recount.request();
+  }
+
+  async function recount(entry: Watched): Promise<void> {
+    const covers = entry.requested;
+    let count: ActiveCount;
+    try {
+      count = await countActiveUsers(db, entry.app.id, entry.app.activeWindowSeconds, now());
+    } catch (err) {
+      log('warn', 'active users recount failed', { appId: entry.app.id, error: String(err) });
+      return;
+    }
+    entry.covered = Math.max(entry.covered, covers);
+    if (closed || watched.get(entry.app.id) !== entry) return;
+    scheduleDrop(entry, count);
+    const changed = !entry.last || !sameCount(entry.last, count);
+    entry.last = count;
+    if (changed) for (const watcher of entry.watchers) watcher.update(count);
+  }
+
+  /** Windows expire with nobody sending anything: recount when the oldest counted visitor leaves it. */
+  function scheduleDrop(entry: Watched, count: ActiveCount): void {
+    clearTimeout(entry.dropTimer);
+    entry.dropTimer = undefined;
+    if (!count.nextDropAt) return;
+    // +1 ms: the database keeps microseconds, our clock milliseconds.
+    const delay = Math.max(0, count.nextDropAt.getTime() - now().getTime() + 1);
+    entry.dropTimer = setTimeout(() => requestRecount(entry), delay);
+    entry.dropTimer.unref();
+  }
+
+  function onNotification(appId: string, fromSelf: boolean): void {
+    if (fromSelf) {
+      lastEchoAt = Date.now();
+      return;
+    }
+    const entry = watched.get(appId);
+    if (entry) requestRecount(entry);
+  }
+
+  function ensureListening(): void {
+    if (!shared || closed || unlisten || listening) return;
+    listening = channel.listen(onNotification).then(
+      (stop) => {
+        if (closed) return void stop().catch(() => {});
+        unlisten = stop;
+        probeSentAt = 0;
+        // Whatever other processes did while we were not listening is caught up now.
+        for (const entry of watched.values()) requestRecount(entry);
+      },
+      (err) => log('warn', 'LISTEN failed; polling the live counts instead', { error: String(err) }),
+    ).finally(() => {
+      listening = undefined;
+    });
+  }
+
+  /** A LISTEN connection can die quietly: our own probe not coming back is how we notice. */
+  function checkListening(): void {
+    if (!unlisten) return ensureListening();
+    if (probeSentAt > lastEchoAt) {
+      log('warn', 'LISTEN stopped answering; listening again');
+      const stale = unlisten;
+      unlisten = undefined;
+      void stale().catch(() => {});
+      return ensureListening();
+    }
+    probeSentAt = Date.now();
+    channel.probe();
+  }
+
+  function scheduleTick(): void {
+    if (tick || closed || watched.size === 0) return;
+    tick = setTimeout(() => {
+      tick = undefined;
+      if (closed || watched.size === 0) return;
+      for (const entry of watched.values()) requestRecount(entry);
+      if (shared) checkListening();
+      scheduleTick();
+    }, shared && !unlisten ? Math.min(opts.pollWithoutListenMs, opts.resyncMs) : opts.resyncMs);
+    tick.unref();
+  }
+
+  function endWatchers(): void {
+    for (const entry of [...watched.values()]) for (const watcher of [...entry.watchers]) watcher.end();
+  }
+
+  function unwatch(entry: Watched): void {
+    entry.recount.stop();
+    clearTimeout(entry.dropTimer);
+    if (watched.get(entry.app.id) === entry) watched.delete(entry.app.id);
+  }
+
+  return {
+    options: opts,
+
+    async current(app) {
+      const entry = watched.get(app.id);
+      const last = entry?.last;
+      const fresh = entry && last && entry.covered === entry.requested
+        && entry.app.activeWindowSeconds === app.activeWindowSeconds
+        && (!last.nextDropAt || now() < last.nextDropAt);
+      return fresh ? last : countActiveUsers(db, app.id, app.activeWindowSeconds, now());
+    },
+
+    watch(app, watcher) {
+      let entry = watched.get(app.id);
+      if (!entry) {
+        const created: Watched = {
+          app, watchers: new Set(), last: undefined, requested: 0, covered: 0, dropTimer: undefined,
+          recount: paceTask(() => recount(created), opts.minRecountMs),
+        };
+        entry = created;
+        watched.set(app.id, entry);
+        requestRecount(entry);
+        ensureListening();
+        scheduleTick();
+      } else if (entry.app.activeWindowSeconds !== app.activeWindowSeconds) {
+        entry.app = app;
+        requestRecount(entry);
+      }
+      const current = entry;
+      current.watchers.add(watcher);
+      if (current.last) watcher.update(current.last);
+      return () => {
+        current.watchers.delete(watcher);
+        if (current.watchers.size === 0) unwatch(current);
+      };
+    },
+
+    activity(appIds) {
+      channel.publish(appIds);
+      if (closed) return;
+      for (const appId of appIds) {
+        const entry = watched.get(appId);
+        if (entry) requestRecount(entry);
+      }
+    },
+
+    endWatchers,
+
+    async close() {
+      closed = true;
+      endWatchers();
+      clearTimeout(tick);
+      const entries = [...watched.values()];
+      for (const entry of entries) unwatch(entry);
+      await Promise.all(entries.map((entry) => entry.recount.idle()));
+      await listening;
+      await unlisten?.().catch(() => {});
+      unlisten = undefined;
+      await channel.flush();
+    },
+  };
+}
