@@ -14,7 +14,8 @@ export function externalsOf(pkgDir) {
 export function typescriptFor(pkgDir, compilerOptions = {}) {
   return typescript({
     tsconfig: join(pkgDir, 'tsconfig.json'),
-    compilerOptions: { declaration: false, noEmit: false, customConditions: [], outDir: undefined, ...compilerOptions },
+    // Siblings are type-checked from source ("@headcount/source"), so the build needs no prior .d.ts.
+    compilerOptions: { declaration: false, noEmit: false, outDir: undefined, ...compilerOptions },
     include: [join(pkgDir, 'src/**/*.ts'), join(pkgDir, 'src/**/*.tsx')],
     exclude: [join(pkgDir, 'src/**/__tests__/**')],
   });
