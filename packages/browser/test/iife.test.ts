@@ -142,6 +142,24 @@ describe('script tag', () => {
     expect(b.requests[0]!.body.batch.map((e) => e.type)).toEqual(['track', 'page', 'track']);
   });
 
+  it('sends when the page is hidden, and resumes at once when back online', async () => {
+    const b = await load();
+    b.doc.visibilityState = 'hidden';
+    b.fire(b.doc, 'visibilitychange');
+    expect(b.requests).toHaveLength(1);
+    expect(b.requests[0]!.keepalive).toBe(true);
+
+    b.doc.visibilityState = 'visible';
+    b.fire(b.doc, 'visibilitychange');
+    b.headcount.track('Offline Tap');
+    await vi.advanceTimersByTimeAsync(0);
+    b.fire(b.win, 'online');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(b.requests).toHaveLength(2);
+    expect(b.requests[1]!.keepalive).toBe(false);
+    expect(b.requests[1]!.body.batch.map((e) => (e as TrackEvent).event)).toEqual(['Offline Tap']);
+  });
+
   it('data-respect-dnt with Do Not Track on records nothing', async () => {
     const b = await load({ data: { writeKey: 'wk_1', respectDnt: '' }, doNotTrack: '1' });
     b.headcount.track('A');

@@ -48,7 +48,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   let dropped = 0;
   let queued = 0;
   let attempt = 0;
-  let busy = false;
+  let flushing: Promise<void> | 0 = 0;
   let dead = false;
   let flushTimer: Timer = 0;
   let retryTimer: Timer = 0;
@@ -124,7 +124,9 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           n -= old.length;
         }
         queued = n;
-        n < cfg.batchSize ? soon() : flush();
+        // The timer also covers a full batch that arrives while a flush is already running.
+        soon();
+        if (n >= cfg.batchSize) flush();
       })
       .catch(log);
   };
@@ -163,28 +165,29 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     return false;
   };
 
-  const flush = async () => {
-    if (busy || retryTimer || off()) return;
-    busy = true;
-    try {
-      // Never rejects, so a lock adapter may fall back to running it unlocked.
-      await env.lock(async () => {
-        try {
-          for (let round = 0; round < ROUNDS && !retryTimer && !dead; round++) {
-            const items = await queue.head(cfg.batchSize);
-            if (!items.length || !(await ship(items)) || items.length < cfg.batchSize) return;
-          }
-          // Stopped after many full batches: continue on the next interval.
-          soon();
-        } catch (e) {
-          log(e);
-        }
-      });
-    } catch (e) {
-      log(e);
-    }
-    busy = false;
-  };
+  /** One flush at a time per tab: callers share the one in progress. Never rejects. */
+  const flush = (): Promise<void> =>
+    flushing ||
+    (retryTimer || off()
+      ? Promise.resolve()
+      : (flushing = env
+          // Never rejects, so a lock adapter may fall back to running it unlocked.
+          .lock(async () => {
+            try {
+              for (let round = 0; round < ROUNDS && !retryTimer && !dead; round++) {
+                const items = await queue.head(cfg.batchSize);
+                if (!items.length || !(await ship(items)) || items.length < cfg.batchSize) return;
+              }
+              // Stopped after many full batches: continue on the next interval.
+              soon();
+            } catch (e) {
+              log(e);
+            }
+          })
+          .catch(log)
+          .then(() => {
+            flushing = 0;
+          })));
 
   const session = createSessionMachine(
     env,
@@ -260,7 +263,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       };
     },
     status: () => ({
-      sessionId: session.check()?.i || null,
+      sessionId: (!dead && session.check()?.i) || null,
       anonymousId: anonymousId(),
       queued,
       sent,
@@ -275,6 +278,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   };
 
   session.check();
+  // Events left by earlier pages (or other tabs) go out on the first interval.
+  queue.size().then((n) => (queued = n), log);
   soon();
 
   return {

@@ -332,6 +332,17 @@ describe('presence pings', () => {
     expect(pings(w)).toHaveLength(1);
   });
 
+  it('none when an event already reported the input', async () => {
+    const w = offlineWorld();
+    const { core } = w.tab();
+    core.client.track('Open');
+    await advance(30_000);
+    core.input();
+    core.client.track('Tapped'); // the input is already visible to the collector
+    await advance(5 * MIN);
+    expect(pings(w)).toHaveLength(0);
+  });
+
   it('an event resets the ping clock', async () => {
     const w = offlineWorld();
     const { core } = w.tab();

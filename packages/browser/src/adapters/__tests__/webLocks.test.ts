@@ -1,0 +1,37 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { webLock } from '../webLocks';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('webLock', () => {
+  it('runs the sender under the named Web Lock', async () => {
+    const order: string[] = [];
+    let tail = Promise.resolve();
+    const request = vi.fn((_name: string, fn: () => Promise<void>) => {
+      const run = tail.then(fn);
+      tail = run;
+      return run;
+    });
+    vi.stubGlobal('navigator', { locks: { request } });
+    const lock = webLock('headcount');
+    const slow = (id: string) => async () => {
+      order.push(`${id} start`);
+      await new Promise((r) => setTimeout(r, 5));
+      order.push(`${id} end`);
+    };
+    await Promise.all([lock(slow('tab1')), lock(slow('tab2'))]);
+    expect(request.mock.calls.map((c) => c[0])).toEqual(['headcount', 'headcount']);
+    expect(order).toEqual(['tab1 start', 'tab1 end', 'tab2 start', 'tab2 end']);
+  });
+
+  it('runs unlocked where Web Locks are missing or refuse', async () => {
+    const fn = vi.fn(async () => {});
+    vi.stubGlobal('navigator', {});
+    await webLock('headcount')(fn);
+    vi.stubGlobal('navigator', { locks: { request: () => Promise.reject(new DOMException('opaque origin', 'SecurityError')) } });
+    await webLock('headcount')(fn);
+    expect(fn).toHaveBeenCalledTimes(2);
+  });
+});
