@@ -1,12 +1,6 @@
-/** npm entry: `createHeadcount(options)` wires the DOM-free core to the browser adapters. */
-import { watchActivity } from './adapters/activity';
-import { browserEnv } from './adapters/browserEnv';
-import { watchClicks } from './adapters/clicks';
-import { watchHistory } from './adapters/history';
-import { watchLifecycle } from './adapters/lifecycle';
+/** npm entry: `createHeadcount(options)`, safe to call anywhere (server rendering gets an inert client). */
 import type { HeadcountClient, HeadcountOptions } from './core/api';
-import { createCore } from './core/client';
-import { configure } from './core/options';
+import { startHeadcount } from './startHeadcount';
 
 export type {
   DropInfo,
@@ -18,8 +12,6 @@ export type {
   SessionEndInfo,
   SessionStartInfo,
 } from './core/api';
-
-type Method = (...args: unknown[]) => unknown;
 
 /** A client that does nothing: what you get where there is no browser (SSR) or setup failed. */
 function inertClient(): HeadcountClient {
@@ -43,35 +35,7 @@ function inertClient(): HeadcountClient {
 
 export function createHeadcount(options: HeadcountOptions): HeadcountClient {
   try {
-    const cfg = configure(options);
-    const env = browserEnv(cfg);
-    const core = createCore(env, cfg);
-    const client = core.client;
-    const stops = [
-      watchActivity(core.input),
-      watchLifecycle(core),
-      cfg.autoPageviews && watchHistory(core.autoPage),
-      cfg.trackClicks && watchClicks(client.track),
-    ];
-    // A microtask later, so listeners and identify() right after creation (or the stub's replay) come first.
-    if (cfg.autoPageviews) Promise.resolve().then(core.autoPage);
-    const destroy = client.destroy;
-    client.destroy = () => {
-      stops.forEach((stop) => stop && stop());
-      destroy();
-    };
-    // No call ever throws into the host page.
-    for (const name in client) {
-      const method = client[name as keyof HeadcountClient] as Method;
-      (client as unknown as Record<string, Method>)[name] = (...args) => {
-        try {
-          return method(...args);
-        } catch (e) {
-          env.log(e);
-        }
-      };
-    }
-    return client;
+    return startHeadcount(options);
   } catch {
     return inertClient();
   }

@@ -12,18 +12,21 @@ import { doNotTrack } from './privacy';
 import { webLock } from './webLocks';
 
 export function browserEnv(cfg: Config): CoreEnv {
+  // Queue and lock are per write key: events must go out with the key of the app that recorded them.
+  const name = 'hc_q' + cfg.writeKey;
   return {
     now: Date.now,
     mono: () => performance.now(),
     later(fn, ms) {
-      const t = setTimeout(fn, ms);
+      // Beyond 2^31 ms setTimeout fires at once; a huge Retry-After or idleTimeout must not spin.
+      const t = setTimeout(fn, Math.min(ms, 2e9));
       return () => clearTimeout(t);
     },
     random: Math.random,
     kv: localState(cfg.memory),
-    queue: cfg.memory ? memoryStore() : fallbackStore(indexedDbQueue(), fallbackStore(localStorageQueue(), memoryStore())),
+    queue: cfg.memory ? memoryStore() : fallbackStore(indexedDbQueue(undefined, name), fallbackStore(localStorageQueue(name), memoryStore())),
     send: fetchTransport(cfg.url),
-    lock: webLock('headcount'),
+    lock: webLock(name),
     visible: () => document.visibilityState != 'hidden',
     online: () => navigator.onLine,
     context: pageContext(),

@@ -22,7 +22,8 @@ export function indexedDbQueue(factory?: IDBFactory, name = 'headcount'): QueueS
     open().then(
       (d) =>
         new Promise<T>((resolve, reject) => {
-          const tx = d.transaction(STORE, mode);
+          // Strict: a tap is on disk before the send that could be answered, even across a power cut.
+          const tx = d.transaction(STORE, mode, { durability: 'strict' });
           const req = fn(tx.objectStore(STORE));
           tx.oncomplete = () => resolve((req && req.result) as T);
           tx.onerror = tx.onabort = () => reject(tx.error);

@@ -2,12 +2,10 @@
 import { listStore } from '../core/durableQueue';
 import type { QueueStore } from '../core/ports';
 
-const KEY = 'hc_q';
-
-export function localStorageQueue(cap = 1000): QueueStore {
+export function localStorageQueue(key = 'hc_q', cap = 1000): QueueStore {
   return listStore(
-    () => JSON.parse(localStorage.getItem(KEY) || '[]'),
-    (items) => localStorage.setItem(KEY, JSON.stringify(items)),
+    () => JSON.parse(localStorage.getItem(key) || '[]'),
+    (items) => localStorage.setItem(key, JSON.stringify(items)),
     cap,
   );
 }

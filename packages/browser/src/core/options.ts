@@ -22,9 +22,8 @@ export interface Config {
 const num = (value: unknown, fallback: number, min: number): number =>
   Math.max(min, value != null && value !== '' && +value === +value ? +value : fallback);
 
-/** Booleans also come as attribute strings: `""`, `"true"` and `"1"` mean true. */
-const flag = (value: unknown, fallback: boolean): boolean =>
-  value == null ? fallback : value === true || value === '' || value === 'true' || value === '1';
+/** Booleans also come as attribute strings: present means true, except `"false"` and `"0"`. */
+const flag = (value: unknown, fallback: boolean): boolean => (value == null ? fallback : !/^(false|0)$/.test(String(value)));
 
 export function configure(o: HeadcountOptions): Config {
   const kiosk = flag(o.kiosk, false);

@@ -65,7 +65,7 @@ describe('indexedDbQueue', () => {
 
 describe('localStorageQueue', () => {
   it('is capped: beyond its cap a put rejects', async () => {
-    const q = localStorageQueue(2);
+    const q = localStorageQueue('hc_q', 2);
     await q.put(item('1'));
     await q.put(item('2'));
     await expect(q.put(item('3'))).rejects.toThrow();

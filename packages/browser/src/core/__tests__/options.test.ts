@@ -33,13 +33,25 @@ describe('configure', () => {
       writeKey: 'k',
       host: 'https://c.example/',
       kiosk: '' as never,
+      debug: 'debug' as never,
+      respectDoNotTrack: '0' as never,
       idleTimeout: '90' as never,
       autoPageviews: 'false' as never,
       trackClicks: 'true' as never,
       batchSize: 'abc' as never,
       storage: 'memory',
     });
-    expect(cfg).toMatchObject({ url: 'https://c.example/v1/batch', kiosk: true, idle: 90_000, autoPageviews: false, trackClicks: true, batchSize: 20, memory: true });
+    expect(cfg).toMatchObject({
+      url: 'https://c.example/v1/batch',
+      kiosk: true,
+      debug: true,
+      respectDoNotTrack: false,
+      idle: 90_000,
+      autoPageviews: false,
+      trackClicks: true,
+      batchSize: 20,
+      memory: true,
+    });
   });
 });
 
