@@ -21,6 +21,14 @@ export function reportSize() {
   };
 }
 
+/**
+ * Property names that only the SDK's own objects use (core ports, config, session machine), so
+ * renaming them is safe. Never list an option, a data-* attribute, a status field or a wire field:
+ * test/iife.test.ts runs the minified bundle and catches a mistake.
+ */
+const INTERNAL_PROPERTIES =
+  /^(mono|later|kv|queue|lock|attribution|dnt|del|autoPage|touch|check|started|ended|acked|retry|maxDuration|newId|idle|memory)$/;
+
 /** The script-tag build; the size test builds exactly this. */
 export const iife = {
   input: join(pkgDir, 'src/iife.ts'),
@@ -29,8 +37,7 @@ export const iife = {
     terser({
       ecma: 2020,
       compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
-      // Only our own internal names are mangled: wire fields and the public API keep theirs.
-      mangle: { properties: false },
+      mangle: { properties: { regex: INTERNAL_PROPERTIES } },
       format: { comments: false },
     }),
     reportSize(),
