@@ -81,6 +81,7 @@ export function fakeBrowser(o: BrowserOptions) {
     URL,
     URLSearchParams,
     Response,
+    AbortSignal,
   });
   vm.createContext(win);
   return {

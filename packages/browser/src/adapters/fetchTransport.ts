@@ -6,7 +6,8 @@ import type { Reply, Transport } from '../core/ports';
 
 export function fetchTransport(url: string): Transport {
   return (body, keepalive) =>
-    fetch(url, { method: 'POST', body, keepalive }).then(
+    // A hung request would hold the sender lock for every tab: give up after 30 s and retry.
+    fetch(url, { method: 'POST', body, keepalive, signal: AbortSignal.timeout?.(3e4) }).then(
       async (r): Promise<Reply> => ({
         status: r.status,
         body: await r.json().catch(() => undefined),

@@ -41,9 +41,27 @@ describe('fetchTransport', () => {
     const send = fetchTransport('https://c.test/v1/batch');
     await expect(send('{"batch":[]}', true)).resolves.toBeUndefined();
     expect(fetch.mock.calls[0]![1]).toMatchObject({ method: 'POST', keepalive: true, body: '{"batch":[]}' });
+    expect(fetch.mock.calls[0]![1].signal).toBeInstanceOf(AbortSignal);
     expect(sendBeacon).toHaveBeenCalledWith('https://c.test/v1/batch', '{"batch":[]}');
     // A normal send that fails is a network error: the core retries it.
     await expect(send('{"batch":[]}')).rejects.toThrow('keepalive');
     expect(sendBeacon).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('fetchTransport timeout', () => {
+  it('aborts a request the collector never answers, so the sender lock is released', async () => {
+    const server = createServer(() => {}); // accepts, never answers
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const timeout = vi.spyOn(AbortSignal, 'timeout').mockImplementation(() => AbortSignal.abort(new DOMException('timed out', 'TimeoutError')));
+    try {
+      const { port } = server.address() as AddressInfo;
+      await expect(fetchTransport(`http://127.0.0.1:${port}/v1/batch`)('{}')).rejects.toThrow();
+      expect(timeout).toHaveBeenCalledWith(30_000);
+    } finally {
+      timeout.mockRestore();
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
