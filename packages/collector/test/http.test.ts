@@ -33,6 +33,7 @@ describe('HTTP behaviour', () => {
     const allowed = await post(`${c.url}/v1/batch`, { batch: [trackEvent()], writeKey: c.writeKey }, { Origin: 'https://allowed.example' });
     expect(allowed.status).toBe(200);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://allowed.example');
+    expect(allowed.headers.get('access-control-expose-headers')).toBe('Retry-After');
 
     const refused = await post(`${c.url}/v1/batch`, { batch: [trackEvent()], writeKey: c.writeKey }, { Origin: 'https://evil.example' });
     expect([refused.status, refused.body.error.code]).toEqual([403, 'origin_not_allowed']);

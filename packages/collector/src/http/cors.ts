@@ -9,6 +9,8 @@ import { HttpError } from './errors';
 export const allowAnyOrigin: RequestHandler = (req, res, next) => {
   const origin = req.headers.origin;
   res.set('Access-Control-Allow-Origin', origin ?? '*');
+  // The SDK honours Retry-After on 429/503; browsers hide it cross-origin unless exposed.
+  res.set('Access-Control-Expose-Headers', 'Retry-After');
   if (origin) res.vary('Origin');
   if (req.method === 'OPTIONS') {
     res.set({
