@@ -3,5 +3,6 @@ import schema from './packages/schema/rollup.config.mjs';
 import browser from './packages/browser/rollup.config.mjs';
 import react from './packages/react/rollup.config.mjs';
 import collector from './packages/collector/rollup.config.mjs';
+import spaExample from './examples/spa/rollup.config.mjs';
 
-export default [...schema, ...browser, ...react, ...collector];
+export default [...schema, ...browser, ...react, ...collector, ...spaExample];
