@@ -17,6 +17,8 @@
 //   BENCH_CONNECTIONS       concurrent connections (default 16)
 //   BENCH_BATCH_SIZE        events per batch request (default 100)
 //   BENCH_SESSIONS          distinct visitor sessions (default 1000)
+//   BENCH_SESSIONS_PER_BATCH sessions one batch's events belong to (default 10; a browser's flush is 1,
+//                           100 is the worst case of a forwarder mixing 100 visitors in 100 events)
 //   BENCH_PROFILE=DIR       profile the collector: V8 CPU profile (--cpu-prof) and per-statement SQL timings
 //                           written to DIR, summarized at the end (the collector then runs through
 //                           scripts/bench/profile-server.mjs, which builds the same app from dist/index.js)
@@ -57,6 +59,7 @@ const SINGLE_DURATION = Math.max(3, Math.round((DURATION * 2) / 3));
 const CONNECTIONS = Math.round(num('BENCH_CONNECTIONS', 16));
 const BATCH_SIZE = Math.round(num('BENCH_BATCH_SIZE', 100));
 const SESSIONS = Math.round(num('BENCH_SESSIONS', 1000));
+const SESSIONS_PER_BATCH = Math.round(num('BENCH_SESSIONS_PER_BATCH', 10));
 const WARMUP = 3;
 const PROFILE_DIR = env.BENCH_PROFILE ? resolve(env.BENCH_PROFILE) : null;
 const TARGET_EVENTS_PER_SECOND = 20_000;
@@ -399,10 +402,10 @@ async function main() {
     const cpus = (await import('node:os')).cpus();
     log(`Headcount ingest bench: PostgreSQL ${serverInfo.version} (shared_buffers ${serverInfo.shared_buffers}, synchronous_commit ${serverInfo.synchronous_commit}, fsync ${serverInfo.fsync}), node ${process.version}, ${cpus.length} CPU ${cpus[0]?.model ?? ''}`);
     if (env.BENCH_COLLECTOR_DIST) log(`collector build: ${DIST}`);
-    log(`database ${name}; ${CONNECTIONS} connections; ${BATCH_SIZE} events per batch; ${SESSIONS} sessions${PROFILE_DIR ? `; PROFILING into ${PROFILE_DIR}` : ''}`);
+    log(`database ${name}; ${CONNECTIONS} connections; ${BATCH_SIZE} events per batch over ${SESSIONS_PER_BATCH} sessions; ${SESSIONS} sessions${PROFILE_DIR ? `; PROFILING into ${PROFILE_DIR}` : ''}`);
 
     collector = await startCollector(databaseUrl);
-    const events = createEventFactory({ sessions: SESSIONS });
+    const events = createEventFactory({ sessions: SESSIONS, sessionsPerBatch: SESSIONS_PER_BATCH });
     const collectorPid = collector.pid;
     const backendPids = () => withClient(ADMIN_URL, async (c) => {
       const { rows } = await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);

@@ -100,7 +100,7 @@ function makeTemplates() {
  * A generator of unique events. `host` is the site's origin; messageIds are `${runId}-${prefix}${n}` and
  * never repeat within a run, so every event the collector accepts is new (nothing is a duplicate).
  */
-export function createEventFactory({ sessions = 1000, host = 'https://shop.example' } = {}) {
+export function createEventFactory({ sessions = 1000, sessionsPerBatch = 10, host = 'https://shop.example' } = {}) {
   const runId = randomBytes(4).toString('hex');
   const visitorSessions = Array.from({ length: sessions }, (_, i) => makeSession(runId, i));
   const templates = makeTemplates();
@@ -108,11 +108,10 @@ export function createEventFactory({ sessions = 1000, host = 'https://shop.examp
   let counter = 0;
   let sessionCursor = 0;
 
-  /** One event as a JSON string; `timestamp` is an ISO string shared by the request. */
-  function eventJson(prefix, timestamp, from = templates) {
+  /** One event as a JSON string; `timestamp` is an ISO string shared by the request; `slot` picks its session. */
+  function eventJson(prefix, timestamp, from = templates, slot = 0) {
     const n = counter++;
-    // Spread events over sessions with a stride so consecutive events in a batch hit different sessions.
-    const session = visitorSessions[(sessionCursor = (sessionCursor + 37) % visitorSessions.length)];
+    const session = visitorSessions[(sessionCursor + slot) % visitorSessions.length];
     const template = from[n % from.length];
     const url = `${host}${template.page.path}${session.search}`;
     const page = `"page":{"url":${JSON.stringify(url)},"path":${JSON.stringify(template.page.path)},"search":${JSON.stringify(session.search)},"referrer":${JSON.stringify(session.referrer)},"title":${JSON.stringify(template.page.title)}}`;
@@ -126,12 +125,15 @@ export function createEventFactory({ sessions = 1000, host = 'https://shop.examp
       const now = new Date();
       const timestamp = new Date(now.getTime() - 250).toISOString();
       const parts = new Array(size);
-      for (let i = 0; i < size; i++) parts[i] = eventJson(prefix, timestamp);
+      // A batch carries the queues of `sessionsPerBatch` visitors (a browser flush is 1; a server-side forwarder many).
+      sessionCursor = (sessionCursor + sessionsPerBatch) % visitorSessions.length;
+      for (let i = 0; i < size; i++) parts[i] = eventJson(prefix, timestamp, templates, i % sessionsPerBatch);
       return `{"batch":[${parts.join(',')}],"sentAt":"${now.toISOString()}"}`;
     },
     /** One track event with its own `sentAt`, as POST /v1/track takes it. */
     trackBody(prefix = 't') {
       const now = new Date();
+      sessionCursor = (sessionCursor + 37) % visitorSessions.length;
       const json = eventJson(prefix, new Date(now.getTime() - 50).toISOString(), trackTemplates);
       return `${json.slice(0, -1)},"sentAt":"${now.toISOString()}"}`;
     },

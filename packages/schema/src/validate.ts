@@ -42,7 +42,7 @@ function optionalObject(obj: Record<string, unknown>, key: string, path: string)
 function optionalDate(obj: Record<string, unknown>, key: string): void {
   const value = obj[key];
   if (value === undefined || value === null) return;
-  if (typeof value !== 'string' || !ISO_DATE.test(value) || Number.isNaN(Date.parse(value))) {
+  if (!isIsoDate(value)) {
     fail('invalid_field', `${key} must be an ISO 8601 date such as 2026-11-22T10:00:00.000Z`);
   }
 }
@@ -138,7 +138,7 @@ export function jsonBytes(value: unknown): number {
 
 /**
  * Checks one event against the wire format.
- * `size` may pass the event's JSON byte size when the caller already knows it.
+ * `size` may pass the event's JSON byte size when the caller knows it (or checks the size itself: 0).
  */
 export function validateEvent(input: unknown, size?: number): ValidationResult {
   try {
@@ -147,4 +147,21 @@ export function validateEvent(input: unknown, size?: number): ValidationResult {
     if (err instanceof Invalid) return { ok: false, error: err.error };
     throw err;
   }
+}
+
+/** Checks a batch-level `context` (it is merged under each event's own); null when valid. */
+export function validateBatchContext(context: unknown): EventError | null {
+  try {
+    if (!isPlainObject(context)) fail('invalid_field', 'context must be an object');
+    validateContext(context);
+    return null;
+  } catch (err) {
+    if (err instanceof Invalid) return err.error;
+    throw err;
+  }
+}
+
+/** True for the ISO 8601 dates the wire format takes. */
+export function isIsoDate(value: unknown): value is string {
+  return typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value));
 }

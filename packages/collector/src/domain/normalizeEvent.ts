@@ -23,6 +23,8 @@ export interface NormalizedEvent {
   properties: JsonObject | null;
   traits: JsonObject | null;
   context: EventContext;
+  /** The stored columns as JSON (all but app and session), built once: the insert's payload and the event's size. */
+  columnsJson: string;
 }
 
 export interface RequestFacts {
@@ -34,6 +36,10 @@ export interface RequestFacts {
   upstreamReceipt?: boolean;
   /** The connecting address, used when the event does not name the visitor's IP. */
   ip?: string | undefined;
+  /** A batch's `sentAt`, for events without their own. */
+  sentAt?: string | undefined;
+  /** A batch's `context`, merged under each event's own (the event's keys win). */
+  context?: EventContext | undefined;
 }
 
 const PAGE_FIELDS = ['url', 'path', 'search', 'referrer', 'title'] as const;
@@ -41,32 +47,33 @@ const PAGE_FIELDS = ['url', 'path', 'search', 'referrer', 'title'] as const;
 const toDate = (value: string | undefined): Date | null => (value ? new Date(value) : null);
 
 /** Segment libraries put page facts in `properties`; the browser in `context.page`. Sessions read the latter. */
-function pageContext(event: HeadcountEvent, context: EventContext): EventContext['page'] {
-  const page = { ...context.page };
-  if (event.type === 'page' && event.properties) {
-    for (const field of PAGE_FIELDS) {
-      const value = event.properties[field];
-      if (page[field] === undefined && typeof value === 'string') page[field] = value;
-    }
+function fillPageContext(event: HeadcountEvent, context: EventContext): void {
+  if (event.type !== 'page' || !event.properties) return;
+  for (const field of PAGE_FIELDS) {
+    const value = event.properties[field];
+    if (typeof value !== 'string' || context.page?.[field] !== undefined) continue;
+    context.page = { ...context.page, [field]: value };
   }
-  return Object.keys(page).length > 0 ? page : undefined;
 }
 
+/**
+ * Turns a validated event into what is stored. Takes ownership of `event` (a freshly parsed body):
+ * its context is completed in place rather than copied, which matters on the ingest hot path.
+ */
 export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): NormalizedEvent {
-  const merged: EventContext = { ...event.context };
-  const page = pageContext(event, merged);
-  if (page) merged.page = page;
+  const merged: EventContext = facts.context ? { ...facts.context, ...event.context } : (event.context ?? {});
+  fillPageContext(event, merged);
   const ip = truncateIp(merged.ip ?? facts.ip);
   if (ip) merged.ip = ip;
   else delete merged.ip;
 
   const originalTimestamp = toDate(event.originalTimestamp ?? event.timestamp);
-  const sentAt = toDate(event.sentAt);
+  const sentAt = toDate(event.sentAt ?? facts.sentAt);
   const upstream = facts.upstreamReceipt ? toDate(event.receivedAt) : null;
   const receivedAt = upstream && upstream < facts.receivedAt ? upstream : facts.receivedAt;
   const hasProperties = event.type === 'track' || event.type === 'page' || event.type === 'screen';
   const hasTraits = event.type === 'identify' || event.type === 'group';
-  return {
+  const normalized: Omit<NormalizedEvent, 'columnsJson'> = {
     messageId: event.messageId || `hc-${randomUUID()}`,
     type: event.type,
     event: event.type === 'track' ? event.event : null,
@@ -84,6 +91,28 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
     traits: hasTraits ? ((event as { traits?: JsonObject }).traits ?? {}) : null,
     context: merged,
   };
+  return { ...normalized, columnsJson: columnsJsonOf(normalized) };
+}
+
+/** The `events` columns of one event as a JSON object (keys match the insert's recordset). */
+function columnsJsonOf(e: Omit<NormalizedEvent, 'columnsJson'>): string {
+  return JSON.stringify({
+    message_id: e.messageId,
+    type: e.type,
+    event: e.event,
+    name: e.name,
+    anonymous_id: e.anonymousId,
+    user_id: e.userId,
+    previous_id: e.previousId,
+    group_id: e.groupId,
+    timestamp: e.timestamp,
+    original_timestamp: e.originalTimestamp,
+    sent_at: e.sentAt,
+    received_at: e.receivedAt,
+    properties: e.properties,
+    traits: e.traits,
+    context: e.context,
+  });
 }
 
 /** Whose sessions an event joins: the device's anonymousId, else the userId (server-side libraries). */

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import {
-  MAX_BATCH_EVENTS, isPlainObject, validateEvent,
-  type EventType, type IngestResponse,
+  MAX_BATCH_EVENTS, MAX_EVENT_BYTES, isIsoDate, isPlainObject, validateBatchContext, validateEvent,
+  type EventContext, type EventError, type EventType, type IngestResponse,
 } from '@headcount/schema';
 import type { App } from '../apps/appsRepository';
 import { normalizeEvent, type NormalizedEvent } from '../domain/normalizeEvent';
@@ -20,30 +20,25 @@ export interface IngestDeps {
 
 const SINGLE_EVENT_TYPES: readonly EventType[] = ['track', 'page', 'screen', 'identify', 'alias', 'group'];
 
-/** A batch's own `sentAt` and `context` apply to each event that lacks them (the event's keys win). */
-function withBatchDefaults(event: unknown, batch: Record<string, unknown>): unknown {
-  if (!isPlainObject(event)) return event;
-  const context = isPlainObject(batch.context) ? { ...batch.context, ...(isPlainObject(event.context) ? event.context : {}) } : event.context;
-  return {
-    ...event,
-    ...(event.sentAt === undefined && batch.sentAt !== undefined ? { sentAt: batch.sentAt } : {}),
-    ...(context !== undefined ? { context } : {}),
-  };
-}
-
 /** What an endpoint takes: a batch, one event of the type it names, or one event of any type (webhook). */
 export type Endpoint = EventType | 'batch' | 'any';
 
-/** The events of a request body. */
-function eventsOf(body: Record<string, unknown>, endpoint: Endpoint): unknown[] {
-  if (endpoint === 'any') return [body];
-  if (endpoint !== 'batch') return [{ ...body, type: body.type ?? endpoint }];
+/** The events of a request body, and the batch-level `sentAt`/`context` that apply to each. */
+function eventsOf(body: Record<string, unknown>, endpoint: Endpoint): { items: unknown[]; sentAt?: string; context?: EventContext } {
+  if (endpoint === 'any') return { items: [body] };
+  if (endpoint !== 'batch') return { items: [{ ...body, type: body.type ?? endpoint }] };
   if (!Array.isArray(body.batch)) throw new HttpError(400, 'invalid_body', 'batch must be an array of events');
   if (body.batch.length > MAX_BATCH_EVENTS) {
     throw new HttpError(413, 'payload_too_large', `batch has ${body.batch.length} events; the limit is ${MAX_BATCH_EVENTS}`);
   }
-  if (body.context !== undefined && !isPlainObject(body.context)) throw new HttpError(400, 'invalid_body', 'context must be an object');
-  return body.batch.map((event) => withBatchDefaults(event, body));
+  if (body.sentAt !== undefined && !isIsoDate(body.sentAt)) {
+    throw new HttpError(400, 'invalid_body', 'sentAt must be an ISO 8601 date such as 2026-11-22T10:00:00.000Z');
+  }
+  if (body.context !== undefined) {
+    const error = validateBatchContext(body.context);
+    if (error) throw new HttpError(400, 'invalid_body', error.message);
+  }
+  return { items: body.batch, sentAt: body.sentAt as string | undefined, context: body.context as EventContext | undefined };
 }
 
 /** Validates, normalizes and writes one request's events for `app`; answers only after the commit. */
@@ -52,20 +47,27 @@ export async function ingestEvents(
 ): Promise<void> {
   const body = req.body as unknown;
   if (!isPlainObject(body)) throw new HttpError(400, 'invalid_body', 'the body must be a JSON object');
-  const items = eventsOf(body, endpoint);
-  const facts = { receivedAt: deps.now(), ip: req.ip, upstreamReceipt: endpoint === 'any' };
+  const { items, sentAt, context } = eventsOf(body, endpoint);
+  const facts = { receivedAt: deps.now(), ip: req.ip, upstreamReceipt: endpoint === 'any', sentAt, context };
   const valid: NormalizedEvent[] = [];
   const rejected: IngestResponse['rejected'] = [];
+  const reject = (index: number, item: unknown, error: EventError) => {
+    const messageId = isPlainObject(item) && typeof item.messageId === 'string' ? item.messageId : null;
+    rejected.push({ index, messageId, error });
+  };
   items.forEach((item, index) => {
-    const result = validateEvent(item);
-    if (result.ok && endpoint !== 'batch' && endpoint !== 'any' && result.event.type !== endpoint) {
-      rejected.push({ index, messageId: result.event.messageId ?? null, error: { code: 'invalid_type', message: `this endpoint takes ${endpoint} events` } });
-    } else if (result.ok) {
-      valid.push(normalizeEvent(result.event, facts));
-    } else {
-      const messageId = isPlainObject(item) && typeof item.messageId === 'string' ? item.messageId : null;
-      rejected.push({ index, messageId, error: result.error });
+    // The size is checked below on what is stored, which costs nothing extra.
+    const result = validateEvent(item, 0);
+    if (!result.ok) return reject(index, item, result.error);
+    if (endpoint !== 'batch' && endpoint !== 'any' && result.event.type !== endpoint) {
+      return reject(index, item, { code: 'invalid_type', message: `this endpoint takes ${endpoint} events` });
     }
+    const event = normalizeEvent(result.event, facts);
+    const bytes = Buffer.byteLength(event.columnsJson);
+    if (bytes > MAX_EVENT_BYTES) {
+      return reject(index, item, { code: 'event_too_large', message: `event is ${bytes} bytes; the limit is ${MAX_EVENT_BYTES}` });
+    }
+    valid.push(event);
   });
   const { accepted, duplicates } = await deps.ingest.write(app, valid);
   const answer: IngestResponse = { ok: true, accepted, duplicates, rejected };

@@ -71,25 +71,9 @@ export function createEventsRepository(db: Queryable) {
      */
     async insert(rows: readonly EventToStore[]): Promise<Set<string>> {
       if (rows.length === 0) return new Set();
-      const payload = rows.map(({ appId, event: e, sessionId }) => ({
-        app_id: appId,
-        message_id: e.messageId,
-        type: e.type,
-        event: e.event,
-        name: e.name,
-        anonymous_id: e.anonymousId,
-        user_id: e.userId,
-        previous_id: e.previousId,
-        group_id: e.groupId,
-        session_id: sessionId,
-        timestamp: e.timestamp,
-        original_timestamp: e.originalTimestamp,
-        sent_at: e.sentAt,
-        received_at: e.receivedAt,
-        properties: e.properties,
-        traits: e.traits,
-        context: e.context,
-      }));
+      // Each event's columns were serialized once at normalization; only app and session are added here.
+      const payload = `[${rows.map(({ appId, event, sessionId }) =>
+        `{"app_id":${JSON.stringify(appId)},"session_id":${JSON.stringify(sessionId)},${event.columnsJson.slice(1)}`).join(',')}]`;
       const inserted = await db.query<{ app_id: string; message_id: string }>(
         `INSERT INTO events (app_id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
            session_id, "timestamp", original_timestamp, sent_at, received_at, properties, traits, context)
@@ -101,7 +85,7 @@ export function createEventsRepository(db: Queryable) {
            traits jsonb, context jsonb)
          ON CONFLICT (app_id, message_id) DO NOTHING
          RETURNING app_id, message_id`,
-        [JSON.stringify(payload)],
+        [payload],
       );
       return new Set(inserted.map((r) => `${r.app_id}\n${r.message_id}`));
     },

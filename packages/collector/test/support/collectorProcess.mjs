@@ -14,8 +14,9 @@ const { module: server } = await runnerImport(resolve(root, 'packages/collector/
   configFile: false,
   root,
   logLevel: 'error',
-  resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['@headcount/source'] } },
+  // runnerImport's own environment externalizes every package: sibling packages must run from source
+  // too, never from a dist/ that may be stale or not built.
+  environments: { inline: { resolve: { conditions, noExternal: [/^@headcount\//] } } },
 });
 
 const running = await server.startServer(
