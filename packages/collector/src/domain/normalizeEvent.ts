@@ -73,7 +73,7 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
   const receivedAt = upstream && upstream < facts.receivedAt ? upstream : facts.receivedAt;
   const hasProperties = event.type === 'track' || event.type === 'page' || event.type === 'screen';
   const hasTraits = event.type === 'identify' || event.type === 'group';
-  const normalized: Omit<NormalizedEvent, 'columnsJson'> = {
+  const normalized: NormalizedEvent = {
     messageId: event.messageId || `hc-${randomUUID()}`,
     type: event.type,
     event: event.type === 'track' ? event.event : null,
@@ -90,12 +90,14 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
     properties: hasProperties ? ((event as { properties?: JsonObject }).properties ?? {}) : null,
     traits: hasTraits ? ((event as { traits?: JsonObject }).traits ?? {}) : null,
     context: merged,
+    columnsJson: '',
   };
-  return { ...normalized, columnsJson: columnsJsonOf(normalized) };
+  normalized.columnsJson = columnsJsonOf(normalized);
+  return normalized;
 }
 
 /** The `events` columns of one event as a JSON object (keys match the insert's recordset). */
-function columnsJsonOf(e: Omit<NormalizedEvent, 'columnsJson'>): string {
+function columnsJsonOf(e: NormalizedEvent): string {
   return JSON.stringify({
     message_id: e.messageId,
     type: e.type,

@@ -22,7 +22,8 @@ export interface WriteResult {
   duplicates: number;
 }
 
-type Placed = { event: NormalizedEvent; sessionId: string; inferred: boolean; first: boolean };
+/** One event of the write: where it goes, and (after the insert) whether it was new. */
+type Placed = { event: NormalizedEvent; key: string; sessionId: string; inferred: boolean; first: boolean; isNew: boolean };
 
 const GAP_MS = SESSION_INACTIVITY_SECONDS * 1000;
 
@@ -79,7 +80,7 @@ export async function writeEvents(tx: Queryable, requests: readonly WriteRequest
       const key = `${app.id}\n${event.messageId}`;
       const first = !seen.has(key);
       seen.add(key);
-      const placed: Placed = { event, sessionId: event.sessionId ?? '', inferred: event.sessionId === null, first };
+      const placed: Placed = { event, key, sessionId: event.sessionId ?? '', inferred: event.sessionId === null, first, isNew: false };
       placedHere.push(placed);
       if (first) entry.placed.push(placed);
     }
@@ -98,19 +99,19 @@ export async function writeEvents(tx: Queryable, requests: readonly WriteRequest
   // A stable order keeps concurrent inserts of overlapping batches from deadlocking on the unique key.
   toStore.sort((a, b) => (a.event.messageId < b.event.messageId ? -1 : a.event.messageId > b.event.messageId ? 1 : 0));
   const inserted = await createEventsRepository(tx).insert(toStore);
-  const isNew = (appId: string, p: Placed) => p.first && (p.event.type === 'ping' || inserted.has(`${appId}\n${p.event.messageId}`));
 
   const sessions = createSessionsRepository(tx);
   const identities = createIdentityRepository(tx);
   for (const { app, placed } of apps.values()) {
-    const fresh = placed.filter((p) => isNew(app.id, p));
+    for (const p of placed) p.isNew = p.event.type === 'ping' || inserted.has(p.key);
+    const fresh = placed.filter((p) => p.isNew);
     await sessions.upsert(app.id, summarizeSessions(fresh, originHostsOf(app)));
     await identities.record(app.id, fresh.map((p) => p.event));
   }
 
-  return requests.map(({ app }, i) => {
+  return requests.map((_, i) => {
     const placed = perRequest[i] ?? [];
-    const accepted = placed.filter((p) => isNew(app.id, p)).length;
+    const accepted = placed.filter((p) => p.first && p.isNew).length;
     return { accepted, duplicates: placed.length - accepted };
   });
 }

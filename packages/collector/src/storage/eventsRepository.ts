@@ -71,9 +71,10 @@ export function createEventsRepository(db: Queryable) {
      */
     async insert(rows: readonly EventToStore[]): Promise<Set<string>> {
       if (rows.length === 0) return new Set();
-      // Each event's columns were serialized once at normalization; only app and session are added here.
+      // Each event's columns were serialized once at normalization; only app and session are added here
+      // (app ids are generated base62, nothing to escape).
       const payload = `[${rows.map(({ appId, event, sessionId }) =>
-        `{"app_id":${JSON.stringify(appId)},"session_id":${JSON.stringify(sessionId)},${event.columnsJson.slice(1)}`).join(',')}]`;
+        `{"app_id":"${appId}","session_id":${JSON.stringify(sessionId)},${event.columnsJson.slice(1)}`).join(',')}]`;
       const inserted = await db.query<{ app_id: string; message_id: string }>(
         `INSERT INTO events (app_id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
            session_id, "timestamp", original_timestamp, sent_at, received_at, properties, traits, context)
