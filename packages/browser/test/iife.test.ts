@@ -107,6 +107,9 @@ describe('script tag', () => {
     await vi.advanceTimersByTimeAsync(2_000);
     const paths = b.events().filter((e) => e.type === 'page').map((e) => e.context!.page!.url!.replace('https://museum.example', ''));
     expect(paths).toEqual(['/exhibits?utm_source=newsletter&utm_campaign=spring&gclid=abc', '/exhibits/t-rex', '/exhibits/t-rex?tab=bones', '/exhibits/t-rex?tab=bones#skull']);
+    // The landing keeps document.referrer; each route change names the page it came from.
+    const referrers = b.events().filter((e) => e.type === 'page').map((e) => e.context!.page!.referrer!.replace('https://museum.example', ''));
+    expect(referrers).toEqual(['https://www.google.com/', '/exhibits?utm_source=newsletter&utm_campaign=spring&gclid=abc', '/exhibits/t-rex', '/exhibits/t-rex?tab=bones']);
   });
 
   it('kiosk: a session per person, started by a touch, ended after data-idle-timeout', async () => {

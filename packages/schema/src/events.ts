@@ -24,7 +24,7 @@ export interface PageContext {
   path?: string;
   /** Query string with its `?`, e.g. `"?utm_source=google"`. */
   search?: string;
-  /** `document.referrer`, e.g. `"https://www.google.com/"`. */
+  /** `document.referrer` on landing, e.g. `"https://www.google.com/"`; after an in-app navigation, the previous URL. */
   referrer?: string;
   /** Document title, e.g. `"Shoes"`. */
   title?: string;

@@ -11,9 +11,15 @@ export function pageContext(): () => EventContext {
     screen: { width: screen.width, height: screen.height },
     library: { name: '@headcount/browser', version: VERSION },
   };
+  // After an in-app navigation the referrer is the previous URL, as a multi-page site would report it.
+  let url = location.href;
+  let referrer = document.referrer;
   return () => {
     const l = location;
-    const d = document;
-    return { ...device, page: { url: l.href, path: l.pathname, search: l.search, referrer: d.referrer, title: d.title } };
+    if (l.href != url) {
+      referrer = url;
+      url = l.href;
+    }
+    return { ...device, page: { url, path: l.pathname, search: l.search, referrer, title: document.title } };
   };
 }
