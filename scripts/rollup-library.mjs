@@ -34,8 +34,8 @@ export function libraryBuild(pkgDir, entries, options = {}) {
     external: externalsOf(pkgDir),
     plugins: [...(options.plugins ?? []), typescriptFor(pkgDir)],
     output: [
-      { dir: join(pkgDir, 'dist'), format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-      { dir: join(pkgDir, 'dist'), format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', exports: 'named' },
+      { dir: join(pkgDir, 'dist'), format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name].js' },
+      { dir: join(pkgDir, 'dist'), format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name].cjs', exports: 'named' },
     ],
     onwarn(warning, warn) {
       if (warning.code === 'CIRCULAR_DEPENDENCY') return;
