@@ -1,21 +1,17 @@
 // <ActiveUsers/> in the SPA against the collector's live stream: visitors arriving and a kiosk visitor leaving.
 import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/chromium';
-import { startDemoCollector, type DemoCollector } from './support/demoCollector';
+import { describe, expect, it } from 'vitest';
+import type { DemoCollector } from './support/demoCollector';
+import { setUpCollectorAndBrowser } from './support/suiteSetup';
 import { eventually } from './support/eventually';
 import { recordedSends, recordSends, waitForSdk } from './support/sdkInPage';
 
 let collector: DemoCollector;
 let browser: Browser;
 
-beforeAll(async () => {
-  [collector, browser] = await Promise.all([startDemoCollector(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await collector?.close();
+setUpCollectorAndBrowser((c, b) => {
+  collector = c;
+  browser = b;
 });
 
 /** Resolves once `page`'s SDK got the collector's acknowledgment of an event named `event`; returns when. */

@@ -1,9 +1,9 @@
 // The npm build (@headcount/browser + @headcount/react bundled into the SPA) in real Chromium.
 import type { StoredEvent } from '@headcount/schema';
 import type { Browser, BrowserContext, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/chromium';
-import { startDemoCollector, type DemoCollector } from './support/demoCollector';
+import { describe, expect, it } from 'vitest';
+import type { DemoCollector } from './support/demoCollector';
+import { expectStampedDuring, setUpCollectorAndBrowser } from './support/suiteSetup';
 import { eventually } from './support/eventually';
 import { saveScreenshot } from './support/screenshots';
 import { sdkStatus } from './support/sdkInPage';
@@ -11,13 +11,9 @@ import { sdkStatus } from './support/sdkInPage';
 let collector: DemoCollector;
 let browser: Browser;
 
-beforeAll(async () => {
-  [collector, browser] = await Promise.all([startDemoCollector(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await collector?.close();
+setUpCollectorAndBrowser((c, b) => {
+  collector = c;
+  browser = b;
 });
 
 function desktopContext(): Promise<BrowserContext> {
@@ -180,16 +176,7 @@ describe('SPA example (npm packages)', () => {
     expect(mine).toHaveLength(1 + 4 + clicks.length);
     expect(new Set(mine.map((e) => e.sessionId))).toEqual(new Set([visitor.sessionId]));
 
-    selected.forEach((event, i) => {
-      const click = clicks[i]!;
-      const original = Date.parse(event.originalTimestamp ?? '');
-      expect(original).toBeGreaterThanOrEqual(click.from - 50);
-      expect(original).toBeLessThanOrEqual(click.to + 50);
-      const corrected = Date.parse(event.timestamp);
-      expect(corrected).toBeGreaterThanOrEqual(click.from - 500);
-      expect(corrected).toBeLessThanOrEqual(click.to + 500);
-      expect(corrected).toBeLessThan(recoveredAt);
-    });
+    expectStampedDuring(selected, clicks, recoveredAt);
     await context.close();
   });
 });

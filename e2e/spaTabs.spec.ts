@@ -1,21 +1,17 @@
 // Three tabs of the SPA in one browser profile: one visitor, one session, every event stored and sent once.
 import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/chromium';
-import { startDemoCollector, type DemoCollector } from './support/demoCollector';
+import { describe, expect, it } from 'vitest';
+import type { DemoCollector } from './support/demoCollector';
+import { setUpCollectorAndBrowser } from './support/suiteSetup';
 import { eventually } from './support/eventually';
 import { recordedSends, recordSends, sdkStatus } from './support/sdkInPage';
 
 let collector: DemoCollector;
 let browser: Browser;
 
-beforeAll(async () => {
-  [collector, browser] = await Promise.all([startDemoCollector(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await collector?.close();
+setUpCollectorAndBrowser((c, b) => {
+  collector = c;
+  browser = b;
 });
 
 async function openTab(open: () => Promise<Page>, path: string, heading: string): Promise<Page> {
