@@ -36,7 +36,7 @@ export function openPostgres(options: PostgresOptions): Database {
   });
   // An idle client losing its connection must not crash the process; the next checkout reconnects.
   pool.on('error', () => {});
-  const listeners = new Map<string, { client: pg.PoolClient; callbacks: Set<(payload: string) => void> }>();
+  const listeners = new Map<string, { client: pg.Client; callbacks: Set<(payload: string) => void> }>();
 
   return {
     kind: 'postgres',
@@ -58,29 +58,40 @@ export function openPostgres(options: PostgresOptions): Database {
     async listen(channel, onMessage) {
       let entry = listeners.get(channel);
       if (!entry) {
-        const client = await pool.connect().catch(unavailable);
+        // LISTEN holds its connection for good: a client of its own, so a dropped one never costs a pool slot.
+        const client = new pg.Client({ connectionString: options.connectionString, connectionTimeoutMillis: 3000 });
         const callbacks = new Set<(payload: string) => void>();
+        const created = { client, callbacks };
         client.on('notification', (msg) => {
           if (msg.channel === channel) for (const cb of callbacks) cb(msg.payload ?? '');
         });
-        client.on('error', () => listeners.delete(channel));
-        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`).catch(unavailable);
-        entry = { client, callbacks };
+        client.on('error', () => {
+          if (listeners.get(channel) === created) listeners.delete(channel);
+          void client.end().catch(() => {});
+        });
+        try {
+          await client.connect();
+          await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        } catch (err) {
+          await client.end().catch(() => {});
+          return unavailable(err);
+        }
+        entry = created;
         listeners.set(channel, entry);
       }
       const current = entry;
       current.callbacks.add(onMessage);
       return async () => {
         current.callbacks.delete(onMessage);
-        if (current.callbacks.size > 0 || listeners.get(channel) !== current) return;
-        listeners.delete(channel);
-        await current.client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
-        current.client.release();
+        if (current.callbacks.size > 0) return;
+        if (listeners.get(channel) === current) listeners.delete(channel);
+        await current.client.end().catch(() => {});
       };
     },
     async close() {
-      for (const { client } of listeners.values()) client.release();
+      const clients = [...listeners.values()].map(({ client }) => client.end().catch(() => {}));
       listeners.clear();
+      await Promise.all(clients);
       await pool.end();
     },
   };
