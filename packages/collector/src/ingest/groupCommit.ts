@@ -4,7 +4,8 @@
  * and an idle writer flushes at once, so grouping adds no latency under light load.
  */
 export function createGroupCommit<I extends { size: number }, R>(
-  flush: (items: I[]) => Promise<R[]>,
+  /** Commits the items together; answers each one (an item may fail alone), or throws for all. */
+  flush: (items: I[]) => Promise<Array<PromiseSettledResult<R>>>,
   options: { concurrency: number; maxGroupSize: number },
 ) {
   type Waiter = { item: I; resolve: (r: R) => void; reject: (e: unknown) => void };
@@ -25,7 +26,11 @@ export function createGroupCommit<I extends { size: number }, R>(
       running++;
       flush(group.map((w) => w.item))
         .then(
-          (results) => group.forEach((w, i) => w.resolve(results[i] as R)),
+          (results) => group.forEach((w, i) => {
+            const result = results[i];
+            if (result?.status === 'fulfilled') w.resolve(result.value);
+            else w.reject(result ? result.reason : new Error('no result for a grouped write'));
+          }),
           (err) => group.forEach((w) => w.reject(err)),
         )
         .finally(() => {

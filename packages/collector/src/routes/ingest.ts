@@ -41,6 +41,14 @@ function eventsOf(body: Record<string, unknown>, endpoint: Endpoint): { items: u
   return { items: body.batch, sentAt: body.sentAt as string | undefined, context: body.context as EventContext | undefined };
 }
 
+// An escape that is not itself escaped: \u0000, or a surrogate (JSON.stringify escapes only unpaired ones).
+const UNSTORABLE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
+
+/** PostgreSQL's JSON types refuse NUL and unpaired surrogates; one such string must not fail its neighbours. */
+function hasUnstorableText(json: string): boolean {
+  return json.includes('\\u') && UNSTORABLE_ESCAPE.test(json);
+}
+
 /** Validates, normalizes and writes one request's events for `app`; answers only after the commit. */
 export async function ingestEvents(
   deps: IngestDeps, app: App, req: Request, res: Response, endpoint: Endpoint,
@@ -66,6 +74,9 @@ export async function ingestEvents(
     const bytes = Buffer.byteLength(event.columnsJson);
     if (bytes > MAX_EVENT_BYTES) {
       return reject(index, item, { code: 'event_too_large', message: `event is ${bytes} bytes; the limit is ${MAX_EVENT_BYTES}` });
+    }
+    if (hasUnstorableText(event.columnsJson)) {
+      return reject(index, item, { code: 'invalid_field', message: 'strings must not contain NUL characters or unpaired UTF-16 surrogates' });
     }
     valid.push(event);
   });

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database, Queryable } from '../src/storage/database';
+import { migrate } from '../src/storage/migrate';
+import { openPglite } from '../src/storage/pgliteDatabase';
+import { backends } from './support/databases';
+import { bearer, get, post, startTestCollector, trackEvent, type TestCollector } from './support/testCollector';
+
+describe.each(backends())('one bad event never fails its neighbours, on %s', (backend) => {
+  let c: TestCollector;
+  beforeAll(async () => {
+    c = await startTestCollector(backend);
+  });
+  afterAll(() => c.close());
+
+  it('rejects strings PostgreSQL cannot store (NUL, unpaired surrogates) and keeps the rest of the batch', async () => {
+    const good = trackEvent({ anonymousId: 'nul', properties: { note: 'emoji 😀 and a literal \\u0000 are fine' } });
+    const nul = trackEvent({ anonymousId: 'nul', properties: { note: 'bad\u0000byte' } });
+    const surrogate = trackEvent({ anonymousId: 'nul', context: { page: { title: 'half \ud800 pair' } } });
+    const res = await post(`${c.url}/v1/batch`, { batch: [nul, good, surrogate], writeKey: c.writeKey });
+    expect(res.status).toBe(200);
+    expect(res.body.accepted).toBe(1);
+    expect(res.body.rejected.map((r: any) => [r.index, r.error.code])).toEqual([[0, 'invalid_field'], [2, 'invalid_field']]);
+    const stored = (await get(`${c.url}/v1/events?limit=100`, bearer(c.secretKey))).body.events.filter((e: any) => e.anonymousId === 'nul');
+    expect(stored.map((e: any) => e.properties.note)).toEqual(['emoji 😀 and a literal \\u0000 are fine']);
+  });
+});
+
+describe('a request the database refuses, grouped with others', () => {
+  let c: TestCollector;
+  const seenGroups: string[][] = [];
+
+  beforeAll(async () => {
+    const real = await openPglite();
+    await migrate(real);
+    // Refuses any insert that carries a "poison" event, as the database would a value it cannot store.
+    const guard = (q: Queryable): Queryable => ({
+      ...q,
+      query: async (sql, params) => {
+        const payload = String(params?.[0] ?? '');
+        if (!sql.includes('INSERT INTO events')) return q.query(sql, params);
+        seenGroups.push(['poison', 'bystander'].filter((m) => payload.includes(m)));
+        // The first write is slow, so the requests behind it queue up and share the next commit.
+        if (payload.includes('first')) await new Promise((r) => setTimeout(r, 300));
+        if (payload.includes('poison')) throw new Error('invalid input syntax for type json');
+        return q.query(sql, params);
+      },
+    });
+    const db: Database = { ...real, ...guard(real), transaction: (fn) => real.transaction((tx) => fn(guard(tx))) };
+    c = await startTestCollector('pglite', { db });
+  });
+  afterAll(() => c.close());
+
+  it('fails alone: the requests that shared its commit are retried on their own and stored', async () => {
+    const send = (marker: string) => post(`${c.url}/v1/batch`, { batch: [trackEvent({ anonymousId: marker })], writeKey: c.writeKey });
+    const firstAnswer = send('first');
+    await new Promise((r) => setTimeout(r, 100));
+    const [first, poisoned, bystander] = await Promise.all([firstAnswer, send('poison'), send('bystander')]);
+    expect(first.status).toBe(200);
+    expect(poisoned.status).toBe(500);
+    expect(bystander.body).toMatchObject({ ok: true, accepted: 1 });
+    expect(seenGroups).toContainEqual(['poison', 'bystander']);
+    const stored = (await get(`${c.url}/v1/events?limit=100`, bearer(c.secretKey))).body.events.map((e: any) => e.anonymousId);
+    expect(stored.sort()).toEqual(['bystander', 'first']);
+  });
+});
