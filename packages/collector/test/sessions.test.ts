@@ -90,6 +90,17 @@ describe.each(backends())('sessions on %s', (backend) => {
     expect(events).toHaveLength(3);
   });
 
+  it('keeps an event the SDK sent outside any session (a kiosk between visitors) out of sessions and the live count', async () => {
+    const sdk = { library: { name: '@headcount/browser', version: '0.1.0' } };
+    const before = (await get(`${c.url}/v1/active?writeKey=${c.writeKey}`)).body.activeUsers;
+    const res = await send([{ type: 'track', event: 'Attract Shown', messageId: 'between-visitors', anonymousId: 'next-person', timestamp: new Date().toISOString(), context: sdk }]);
+    expect(res.body).toMatchObject({ accepted: 1 });
+    const [stored] = (await get(`${c.url}/v1/events?event=Attract%20Shown`, bearer(c.secretKey))).body.events;
+    expect(stored).toMatchObject({ messageId: 'between-visitors', sessionId: null });
+    expect((await get(`${c.url}/v1/anonymous/next-person`, bearer(c.secretKey))).status).toBe(404);
+    expect((await get(`${c.url}/v1/active?writeKey=${c.writeKey}`)).body.activeUsers).toBe(before);
+  });
+
   it('flags bots from their user agent', async () => {
     await send([at('2026-03-05T08:00:00.000Z', { type: 'page', anonymousId: 'crawler', context: { userAgent: BOT_UA, sessionId: 'bot-s' } })]);
     const [session] = await sessionsOf('crawler');

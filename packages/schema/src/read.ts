@@ -54,7 +54,8 @@ export interface StoredEvent {
   name: string | null;
   anonymousId: string | null;
   userId: string | null;
-  sessionId: string;
+  /** null for an event the SDK sent while no session was active (a kiosk between visitors). */
+  sessionId: string | null;
   /** Client time corrected for clock skew. */
   timestamp: string;
   originalTimestamp: string | null;

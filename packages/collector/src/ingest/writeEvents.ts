@@ -23,7 +23,14 @@ export interface WriteResult {
 }
 
 /** One event of the write: where it goes, and (after the insert) whether it was new. */
-type Placed = { event: NormalizedEvent; key: string; sessionId: string; inferred: boolean; first: boolean; isNew: boolean };
+type Placed = { event: NormalizedEvent; key: string; sessionId: string | null; inferred: boolean; first: boolean; isNew: boolean };
+
+/**
+ * Sessions are the SDK's to decide: an event it sends without a session id was made while nobody's
+ * session was active (a kiosk between visitors) and joins none. Other senders' events are grouped
+ * by inactivity.
+ */
+const fromHeadcountSdk = (event: NormalizedEvent) => event.context.library?.name === '@headcount/browser';
 
 const GAP_MS = SESSION_INACTIVITY_SECONDS * 1000;
 
@@ -80,7 +87,8 @@ export async function writeEvents(tx: Queryable, requests: readonly WriteRequest
       const key = `${app.id}\n${event.messageId}`;
       const first = !seen.has(key);
       seen.add(key);
-      const placed: Placed = { event, key, sessionId: event.sessionId ?? '', inferred: event.sessionId === null, first, isNew: false };
+      const inferred = event.sessionId === null && !fromHeadcountSdk(event);
+      const placed: Placed = { event, key, sessionId: event.sessionId, inferred, first, isNew: false };
       placedHere.push(placed);
       if (first) entry.placed.push(placed);
     }
@@ -105,7 +113,8 @@ export async function writeEvents(tx: Queryable, requests: readonly WriteRequest
   for (const { app, placed } of apps.values()) {
     for (const p of placed) p.isNew = p.event.type === 'ping' || inserted.has(p.key);
     const fresh = placed.filter((p) => p.isNew);
-    await sessions.upsert(app.id, summarizeSessions(fresh, originHostsOf(app)));
+    const inSessions = fresh.flatMap((p) => (p.sessionId === null ? [] : [{ ...p, sessionId: p.sessionId }]));
+    await sessions.upsert(app.id, summarizeSessions(inSessions, originHostsOf(app)));
     await identities.record(app.id, fresh.map((p) => p.event));
   }
 

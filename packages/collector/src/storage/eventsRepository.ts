@@ -6,7 +6,7 @@ import { pageOf } from './page';
 export interface EventToStore {
   appId: string;
   event: NormalizedEvent;
-  sessionId: string;
+  sessionId: string | null;
 }
 
 export interface EventQuery {
@@ -30,7 +30,7 @@ interface EventRow {
   user_id: string | null;
   previous_id: string | null;
   group_id: string | null;
-  session_id: string;
+  session_id: string | null;
   timestamp: Date;
   original_timestamp: Date | null;
   sent_at: Date | null;

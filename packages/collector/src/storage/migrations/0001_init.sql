@@ -22,7 +22,8 @@ CREATE TABLE events (
   user_id text,
   previous_id text,
   group_id text,
-  session_id text NOT NULL,
+  -- NULL: an event the Headcount SDK sent while no session was active (a kiosk between visitors).
+  session_id text,
   "timestamp" timestamptz NOT NULL,
   original_timestamp timestamptz,
   sent_at timestamptz,
