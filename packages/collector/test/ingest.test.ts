@@ -139,6 +139,9 @@ describe.each(backends())('ingest on %s', (backend) => {
       expect(withBasic.status).toBe(401);
       const wrong = await get(`${c.url}${path}`, bearer('sk_wrong'));
       expect(wrong.status).toBe(401);
+      // The right app's prefix with the wrong secret after it.
+      const forged = await get(`${c.url}${path}`, bearer(`${c.secretKey.slice(0, 11)}${'x'.repeat(40)}`));
+      expect([forged.status, forged.body.error.code]).toEqual([401, 'invalid_secret_key']);
     }
   });
 

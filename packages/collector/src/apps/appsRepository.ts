@@ -1,6 +1,6 @@
 import { DEFAULT_ACTIVE_WINDOW_SECONDS } from '@headcount/schema';
 import type { Queryable } from '../storage/database';
-import { hashSecret, newAppId, newSecretKey, newWriteKey } from './keys';
+import { hashSecret, newAppId, newSecretKey, newWriteKey, secretPrefixOf } from './keys';
 
 export interface App {
   id: string;
@@ -58,11 +58,11 @@ export function createAppsRepository(db: Queryable) {
     async create(input: NewApp): Promise<{ app: App; secretKey: string }> {
       const secretKey = newSecretKey();
       const rows = await db.query<AppRow>(
-        `INSERT INTO apps (id, name, write_key, secret_hash, origins, active_window_seconds, webhook_secret)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        `INSERT INTO apps (id, name, write_key, secret_prefix, secret_hash, origins, active_window_seconds, webhook_secret)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (name) DO NOTHING
          RETURNING ${COLUMNS}`,
-        [newAppId(), input.name, newWriteKey(), hashSecret(secretKey), input.origins ?? [],
+        [newAppId(), input.name, newWriteKey(), secretPrefixOf(secretKey), hashSecret(secretKey), input.origins ?? [],
           input.activeWindowSeconds ?? DEFAULT_ACTIVE_WINDOW_SECONDS, input.webhookSecret ?? null],
       );
       const row = rows[0];
@@ -84,18 +84,17 @@ export function createAppsRepository(db: Queryable) {
       return rows[0] ? toApp(rows[0]) : null;
     },
 
-    /** Looks an app up by the hash of a presented secret key (the hash is unique and indexed). */
-    async findBySecretHash(secretHash: string): Promise<App | null> {
-      const rows = await db.query<AppRow>(`SELECT ${COLUMNS} FROM apps WHERE secret_hash = $1`, [secretHash]);
-      return rows[0] ? toApp(rows[0]) : null;
+    /** The apps whose secret key starts like the presented one (its hash decides which, if any). */
+    async findBySecretPrefix(prefix: string): Promise<App[]> {
+      return (await db.query<AppRow>(`SELECT ${COLUMNS} FROM apps WHERE secret_prefix = $1`, [prefix])).map(toApp);
     },
 
     /** Issues a new secret key; the old one stops working at once. */
     async rotateSecret(name: string): Promise<{ app: App; secretKey: string } | null> {
       const secretKey = newSecretKey();
       const rows = await db.query<AppRow>(
-        `UPDATE apps SET secret_hash = $2 WHERE name = $1 RETURNING ${COLUMNS}`,
-        [name, hashSecret(secretKey)],
+        `UPDATE apps SET secret_prefix = $2, secret_hash = $3 WHERE name = $1 RETURNING ${COLUMNS}`,
+        [name, secretPrefixOf(secretKey), hashSecret(secretKey)],
       );
       return rows[0] ? { app: toApp(rows[0]), secretKey } : null;
     },

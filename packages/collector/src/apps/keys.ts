@@ -3,7 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** A random base62 token with `bytes` of entropy (rejection sampling keeps it uniform). */
-export function randomToken(length: number): string {
+function randomToken(length: number): string {
   let out = '';
   while (out.length < length) {
     for (const byte of randomBytes(length * 2)) {
@@ -18,6 +18,14 @@ export const newAppId = () => `app_${randomToken(12)}`;
 export const newWriteKey = () => `wk_${randomToken(24)}`;
 /** Reads everything: shown once, stored as a hash. */
 export const newSecretKey = () => `sk_${randomToken(40)}`;
+
+/**
+ * The public part of a secret key that finds its app (`sk_` and 8 characters): looking it up reveals
+ * nothing about the 32 characters that follow, which are only ever compared as a hash, in constant time.
+ */
+export function secretPrefixOf(secret: string): string {
+  return secret.slice(0, 11);
+}
 
 /** Secret keys carry 238 bits of entropy, so a fast hash is enough (no password stretching needed). */
 export function hashSecret(secret: string): string {

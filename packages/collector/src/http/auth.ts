@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { App, AppsRepository } from '../apps/appsRepository';
-import { hashSecret, secretMatches } from '../apps/keys';
+import { secretMatches, secretPrefixOf } from '../apps/keys';
 import { HttpError } from './errors';
 
 // Apps change rarely; a short cache keeps key lookups off the ingest path, and a new app works within seconds.
@@ -37,10 +37,10 @@ export function createAppResolver(apps: AppsRepository, now: () => number = Date
     },
     async bySecretKey(secretKey) {
       if (!secretKey) throw new HttpError(401, 'invalid_secret_key', 'send the secret key as `Authorization: Bearer <secretKey>`');
-      const hash = hashSecret(secretKey);
       // Never cached: a rotated secret must stop working at once.
-      const app = await apps.findBySecretHash(hash);
-      if (!app || !secretMatches(secretKey, app.secretHash)) {
+      const candidates = await apps.findBySecretPrefix(secretPrefixOf(secretKey));
+      const app = candidates.find((candidate) => secretMatches(secretKey, candidate.secretHash));
+      if (!app) {
         throw new HttpError(401, 'invalid_secret_key', 'this secret key belongs to no app (keys are rotated with `headcount apps rotate`)');
       }
       return app;

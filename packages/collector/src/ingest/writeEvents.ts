@@ -9,6 +9,7 @@ import { hostOf } from '../domain/attribution';
 import type { Queryable } from '../storage/database';
 import { createEventsRepository, type EventToStore } from '../storage/eventsRepository';
 import { createIdentityRepository } from '../storage/identityRepository';
+import { compareText } from '../storage/lockOrder';
 import { createSessionsRepository } from '../storage/sessionsRepository';
 
 /** The valid events of one request for one app. */
@@ -43,11 +44,13 @@ async function placeInferred(tx: Queryable, app: App, events: NormalizedEvent[])
   let max = -Infinity;
   for (const event of events) {
     const visitor = sessionOwnerOf(event);
-    byVisitor.set(visitor, [...(byVisitor.get(visitor) ?? []), event]);
+    const list = byVisitor.get(visitor);
+    if (list) list.push(event);
+    else byVisitor.set(visitor, [event]);
     min = Math.min(min, event.timestamp.getTime());
     max = Math.max(max, event.timestamp.getTime());
   }
-  const visitors = [...byVisitor.keys()].sort();
+  const visitors = [...byVisitor.keys()].sort(compareText);
   // Two writers grouping the same visitor at once would each open a session: serialize them per visitor.
   await tx.query(
     'SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k',
@@ -79,9 +82,12 @@ export async function writeEvents(tx: Queryable, requests: readonly WriteRequest
   const apps = new Map<string, { app: App; placed: Placed[] }>();
   const perRequest: Placed[][] = [];
 
+  // Apps in id order: two commits holding the same apps take their locks in the same order (no deadlock).
+  for (const { app } of [...requests].sort((a, b) => compareText(a.app.id, b.app.id))) {
+    if (!apps.has(app.id)) apps.set(app.id, { app, placed: [] });
+  }
   for (const { app, events } of requests) {
-    const entry = apps.get(app.id) ?? { app, placed: [] };
-    apps.set(app.id, entry);
+    const entry = apps.get(app.id) as { app: App; placed: Placed[] };
     const placedHere: Placed[] = [];
     for (const event of events) {
       const key = `${app.id}\n${event.messageId}`;
@@ -105,7 +111,7 @@ export async function writeEvents(tx: Queryable, requests: readonly WriteRequest
     for (const p of placed) if (p.event.type !== 'ping') toStore.push({ appId: app.id, event: p.event, sessionId: p.sessionId });
   }
   // A stable order keeps concurrent inserts of overlapping batches from deadlocking on the unique key.
-  toStore.sort((a, b) => (a.event.messageId < b.event.messageId ? -1 : a.event.messageId > b.event.messageId ? 1 : 0));
+  toStore.sort((a, b) => compareText(a.appId, b.appId) || compareText(a.event.messageId, b.event.messageId));
   const inserted = await createEventsRepository(tx).insert(toStore);
 
   const sessions = createSessionsRepository(tx);

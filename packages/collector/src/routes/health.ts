@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { HttpError, RETRY_AFTER_DB_SECONDS } from '../http/errors';
 import type { Queryable } from '../storage/database';
 
 /** `GET /healthz`: 200 when the database answers, 503 otherwise. */
@@ -7,10 +8,12 @@ export function healthRoutes(db: Queryable): Router {
   router.get('/healthz', async (_req, res) => {
     try {
       await db.query('SELECT 1');
-      res.json({ ok: true, database: 'up' });
     } catch {
-      res.status(503).set('Retry-After', '5').json({ error: { code: 'database_unavailable', message: 'the database is unreachable' } });
+      throw new HttpError(503, 'database_unavailable', 'the database is unreachable; retry later', {
+        'Retry-After': String(RETRY_AFTER_DB_SECONDS),
+      });
     }
+    res.json({ ok: true, database: 'up' });
   });
   return router;
 }

@@ -2,6 +2,7 @@ import type { CampaignContext, Session, TouchType } from '@headcount/schema';
 import type { KnownSession } from '../domain/inferSessions';
 import type { SessionSummary } from '../domain/summarizeSessions';
 import type { Queryable } from './database';
+import { compareText } from './lockOrder';
 import { pageOf } from './page';
 
 interface SessionRow {
@@ -28,14 +29,14 @@ interface SessionRow {
   bot: boolean;
 }
 
-export const SESSION_COLUMNS = `id, anonymous_id, user_id, started_at, last_seen_at, ended_at, end_reason, event_count,
+const SESSION_COLUMNS = `id, anonymous_id, user_id, started_at, last_seen_at, ended_at, end_reason, event_count,
   landing_page, touch_type, touch_source, touch_host, touch_url, campaign, click_ids,
   browser, browser_version, os, os_version, device_type, bot`;
 
 const LANDING_COLUMNS = ['landing_at', 'landing_page', 'touch_type', 'touch_source', 'touch_host', 'touch_url', 'campaign', 'click_ids',
   'browser', 'browser_version', 'os', 'os_version', 'device_type', 'bot'];
 
-export function toSession(row: SessionRow): Session {
+function toSession(row: SessionRow): Session {
   const startedAt = new Date(row.started_at);
   const lastSeenAt = new Date(row.last_seen_at);
   const endedAt = row.ended_at ? new Date(row.ended_at) : null;
@@ -85,7 +86,7 @@ export function createSessionsRepository(db: Queryable) {
     async upsert(appId: string, summaries: readonly SessionSummary[]): Promise<void> {
       if (summaries.length === 0) return;
       // A stable lock order keeps concurrent writers from deadlocking on the same sessions.
-      const sorted = [...summaries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const sorted = [...summaries].sort((a, b) => compareText(a.id, b.id));
       const payload = sorted.map((s) => ({
         id: s.id,
         inferred: s.inferred,

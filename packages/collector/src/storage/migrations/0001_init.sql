@@ -3,12 +3,15 @@ CREATE TABLE apps (
   id text PRIMARY KEY,
   name text NOT NULL UNIQUE,
   write_key text NOT NULL UNIQUE,
+  -- The secret key's first characters find the app; its SHA-256 is then compared in constant time.
+  secret_prefix text NOT NULL,
   secret_hash text NOT NULL UNIQUE,
   origins text[] NOT NULL DEFAULT '{}',
   active_window_seconds integer NOT NULL DEFAULT 300,
   webhook_secret text,
   created_at timestamptz NOT NULL DEFAULT now()
 );
+CREATE INDEX apps_secret_prefix ON apps (secret_prefix);
 
 -- Events: one row per (app, messageId), the dedupe key; `timestamp` is the clock-corrected time.
 CREATE TABLE events (
