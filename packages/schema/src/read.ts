@@ -36,7 +36,7 @@ export interface Session {
   startedAt: string;
   lastSeenAt: string;
   endedAt: string | null;
-  endReason: SessionEndReason | 'inactivity' | null;
+  endReason: SessionEndReason | null;
   durationSeconds: number;
   eventCount: number;
   landingPage: string | null;
