@@ -46,7 +46,7 @@ export function readRoutes(deps: ReadDeps): Router {
       type,
       event: queryString(req, 'event'),
     });
-    res.json({ events: page.events, next: page.more && page.last ? encodeCursor([page.last.timestamp, page.last.id]) : null });
+    res.json({ events: page.items, next: page.next && encodeCursor([page.next.timestamp, page.next.id]) });
   });
 
   router.get('/v1/sessions', async (req, res) => {
@@ -59,7 +59,7 @@ export function readRoutes(deps: ReadDeps): Router {
       from: queryDate(req, 'from'),
       to: queryDate(req, 'to'),
     });
-    res.json({ sessions: page.sessions, next: page.more && page.last ? encodeCursor([page.last.startedAt, page.last.id]) : null });
+    res.json({ sessions: page.items, next: page.next && encodeCursor([page.next.startedAt, page.next.id]) });
   });
 
   router.get('/v1/anonymous/:anonymousId', async (req, res) => {

@@ -1,7 +1,7 @@
 import type { EventContext, JsonObject, StoredEvent } from '@headcount/schema';
 import type { NormalizedEvent } from '../domain/normalizeEvent';
 import type { Queryable } from './database';
-import { pageOf } from './page';
+import { keysetPage, type KeysetPage } from './page';
 
 export interface EventToStore {
   appId: string;
@@ -97,7 +97,7 @@ export function createEventsRepository(db: Queryable) {
     },
 
     /** A page of events in (timestamp, id) order, with the position of the last one for the next page. */
-    async list(q: EventQuery): Promise<{ events: StoredEvent[]; last: { timestamp: Date; id: string } | null; more: boolean }> {
+    async list(q: EventQuery): Promise<KeysetPage<StoredEvent, { timestamp: Date; id: string }>> {
       const params: unknown[] = [q.appId];
       const where = ['app_id = $1'];
       if (q.after) where.push(`("timestamp", id) > ($${params.push(q.after.timestamp)}::timestamptz, $${params.push(q.after.id)}::bigint)`);
@@ -112,12 +112,7 @@ export function createEventsRepository(db: Queryable) {
          FROM events WHERE ${where.join(' AND ')} ORDER BY "timestamp", id LIMIT ${q.limit + 1}`,
         params,
       );
-      const { page, last, more } = pageOf(rows, q.limit);
-      return {
-        events: page.map(toStoredEvent),
-        last: last ? { timestamp: new Date(last.timestamp), id: last.id } : null,
-        more,
-      };
+      return keysetPage(rows, q.limit, toStoredEvent, (row) => ({ timestamp: new Date(row.timestamp), id: row.id }));
     },
   };
 }

@@ -1,6 +1,13 @@
-/** Splits `limit + 1` fetched rows into one page and whether more follow (keyset pagination). */
-export function pageOf<T>(rows: readonly T[], limit: number): { page: T[]; last: T | undefined; more: boolean } {
-  const more = rows.length > limit;
-  const page = more ? rows.slice(0, limit) : [...rows];
-  return { page, last: page[page.length - 1], more };
+/** One page of a keyset-paginated list: its items and, when more follow, the sort position of its last row. */
+export interface KeysetPage<T, P> {
+  items: T[];
+  /** Where the next page starts after; null on the last page. */
+  next: P | null;
+}
+
+/** Turns `limit + 1` fetched rows into a page: the extra row only tells that more follow. */
+export function keysetPage<R, T, P>(rows: readonly R[], limit: number, toItem: (row: R) => T, positionOf: (row: R) => P): KeysetPage<T, P> {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { items: page.map(toItem), next: rows.length > limit && last ? positionOf(last) : null };
 }

@@ -3,7 +3,7 @@ import type { KnownSession } from '../domain/inferSessions';
 import type { SessionSummary } from '../domain/summarizeSessions';
 import type { Queryable } from './database';
 import { compareText } from './lockOrder';
-import { pageOf } from './page';
+import { keysetPage, type KeysetPage } from './page';
 
 interface SessionRow {
   id: string;
@@ -182,7 +182,7 @@ export function createSessionsRepository(db: Queryable) {
       return rows.map(toSession);
     },
 
-    async list(q: SessionQuery): Promise<{ sessions: Session[]; last: { startedAt: Date; id: string } | null; more: boolean }> {
+    async list(q: SessionQuery): Promise<KeysetPage<Session, { startedAt: Date; id: string }>> {
       const params: unknown[] = [q.appId];
       const where = ['app_id = $1'];
       if (q.after) where.push(`(started_at, id) > ($${params.push(q.after.startedAt)}::timestamptz, $${params.push(q.after.id)})`);
@@ -192,12 +192,7 @@ export function createSessionsRepository(db: Queryable) {
         `SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${where.join(' AND ')} ORDER BY started_at, id LIMIT ${q.limit + 1}`,
         params,
       );
-      const { page, last, more } = pageOf(rows, q.limit);
-      return {
-        sessions: page.map(toSession),
-        last: last ? { startedAt: new Date(last.started_at), id: last.id } : null,
-        more,
-      };
+      return keysetPage(rows, q.limit, toSession, (row) => ({ startedAt: new Date(row.started_at), id: row.id }));
     },
   };
 }
