@@ -1,9 +1,9 @@
 // Where PostgreSQL's time goes in the collector's write, statement by statement, on a database that
 // `BENCH_KEEP_DB=1 pnpm bench` left behind:
 //   node scripts/bench/sql-breakdown.mjs postgres://root@127.0.0.1:5432/headcount_bench_xxxx [rows]
-// It takes `rows` stored events (and the sessions they touch), rebuilds the JSON payload the collector
-// sends, and times variants of the insert and the session upsert, each in a transaction that is rolled
-// back (so every variant sees the same table). Reported: wall ms, backend CPU ms, µs per row.
+// It takes `rows` stored events, rebuilds the JSON payload the collector sends, and times variants of
+// the events insert against COPY, each in a transaction that is rolled back (so every variant sees the
+// same table), then reports how many session updates were HOT. Reported: wall ms, backend CPU ms, µs per row.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -26,13 +26,6 @@ const COLS = `app_id text, message_id text, type text, event text, name text, an
   sent_at timestamptz, received_at timestamptz, properties jsonb, traits jsonb, context jsonb`;
 const NAMES = `app_id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
   session_id, "timestamp", original_timestamp, sent_at, received_at, properties, traits, context`;
-const SESSION_COLS = `id text, inferred boolean, visitor_id text, anonymous_id text, user_id text, started_at timestamptz,
-  last_seen_at timestamptz, ended_at timestamptz, end_reason text, event_count integer, landing_page text, touch_type text,
-  touch_source text, touch_host text, touch_url text, campaign jsonb, click_ids jsonb, browser text, browser_version text,
-  os text, os_version text, device_type text, bot boolean`;
-const LANDING = ['landing_page', 'touch_type', 'touch_source', 'touch_host', 'touch_url', 'campaign', 'click_ids',
-  'browser', 'browser_version', 'os', 'os_version', 'device_type', 'bot'];
-
 const client = new pg.Client({ connectionString: url });
 await client.connect();
 const { rows: [{ pid }] } = await client.query('SELECT pg_backend_pid() AS pid');
@@ -51,12 +44,7 @@ const { rows: eventRows } = await client.query(
    FROM events WHERE app_id = $1 ORDER BY id DESC LIMIT $2`, [appId, ROWS]);
 eventRows.sort((a, b) => (a.message_id < b.message_id ? -1 : 1));
 const eventsJson = JSON.stringify(eventRows);
-const sessionIds = [...new Set(eventRows.map((r) => r.session_id))].sort();
-const { rows: sessionRows } = await client.query(
-  `SELECT id, inferred, visitor_id, anonymous_id, user_id, started_at, last_seen_at + interval '1 second' AS last_seen_at, ended_at,
-     end_reason, 1 AS event_count, ${LANDING.join(', ')} FROM sessions WHERE app_id = $1 AND id = ANY($2) ORDER BY id`, [appId, sessionIds]);
-const sessionsJson = JSON.stringify(sessionRows);
-console.log(`${eventRows.length} events (${(eventsJson.length / 1024).toFixed(0)} KB of JSON, ${Math.round(eventsJson.length / eventRows.length)} B/event), ${sessionRows.length} sessions`);
+console.log(`${eventRows.length} events (${(eventsJson.length / 1024).toFixed(0)} KB of JSON, ${Math.round(eventsJson.length / eventRows.length)} B/event)`);
 const { rows: sizes } = await client.query(`SELECT relname, n_live_tup, n_dead_tup, pg_size_pretty(pg_total_relation_size(relid)) AS size
   FROM pg_stat_user_tables WHERE relname IN ('events', 'sessions') ORDER BY relname`);
 for (const s of sizes) console.log(`  ${s.relname}: ${s.n_live_tup} live, ${s.n_dead_tup} dead tuples, ${s.size}`);
@@ -121,29 +109,6 @@ await time('alternative: COPY into a temp staging table, INSERT ... SELECT ON CO
   await copyInto('events_stage');
   await client.query(`INSERT INTO events (${NAMES}) SELECT ${NAMES} FROM events_stage ON CONFLICT (app_id, message_id) DO NOTHING RETURNING app_id, message_id`);
 });
-
-const upsert = `INSERT INTO sessions AS s (app_id, id, inferred, visitor_id, anonymous_id, user_id, started_at, last_seen_at,
-     ended_at, end_reason, event_count, ${LANDING.join(', ')})
-   SELECT $1, x.* FROM jsonb_to_recordset($2::jsonb) AS x(${SESSION_COLS})
-   ON CONFLICT (app_id, id) DO UPDATE SET
-     anonymous_id = coalesce(s.anonymous_id, excluded.anonymous_id),
-     user_id = coalesce(excluded.user_id, s.user_id),
-     last_seen_at = greatest(s.last_seen_at, excluded.last_seen_at),
-     ended_at = CASE WHEN s.ended_at IS NULL OR excluded.ended_at < s.ended_at THEN coalesce(excluded.ended_at, s.ended_at) ELSE s.ended_at END,
-     end_reason = CASE WHEN s.ended_at IS NULL OR excluded.ended_at < s.ended_at THEN coalesce(excluded.end_reason, s.end_reason) ELSE s.end_reason END,
-     event_count = s.event_count + excluded.event_count,
-     started_at = least(s.started_at, excluded.started_at),
-     ${LANDING.map((c) => `${c} = CASE WHEN excluded.started_at < s.started_at THEN excluded.${c} ELSE s.${c} END`).join(',\n     ')}`;
-await time(`collector: session upsert, ${sessionRows.length} existing sessions (all conflicts → UPDATE)`, () => client.query(upsert, [appId, sessionsJson]), sessionRows.length);
-await time('what-if: the same upsert with sessions_live (app_id, last_seen_at) dropped, so updates can be HOT', async () => {
-  await client.query('DROP INDEX IF EXISTS sessions_live');
-  await client.query(upsert, [appId, sessionsJson]);
-}, sessionRows.length);
-await time('alternative: UPDATE only the counters (event_count, last_seen_at, user_id, ended_at) FROM jsonb_to_recordset', () => client.query(
-  `UPDATE sessions s SET event_count = s.event_count + x.event_count, last_seen_at = greatest(s.last_seen_at, x.last_seen_at),
-     user_id = coalesce(x.user_id, s.user_id)
-   FROM jsonb_to_recordset($2::jsonb) AS x(id text, event_count integer, last_seen_at timestamptz, user_id text)
-   WHERE s.app_id = $1 AND s.id = x.id`, [appId, sessionsJson]), sessionRows.length);
 
 const { rows: [hot] } = await client.query(`SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'sessions'`);
 console.log(`\nsessions so far: ${hot.n_tup_upd} updates, ${hot.n_tup_hot_upd} HOT (${((100 * hot.n_tup_hot_upd) / Math.max(1, hot.n_tup_upd)).toFixed(0)}%); indexes: ${
