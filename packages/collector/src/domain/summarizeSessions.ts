@@ -17,6 +17,9 @@ export interface SessionSummary {
   endReason: SessionEndReason | null;
   /** Stored events (pings are presence only and do not count). */
   eventCount: number;
+  /** The page of the latest event that knew its path (live counts per page), and that event's time. */
+  lastPagePath: string | null;
+  lastPageAt: Date | null;
   /**
    * Time of the event the landing facts come from: the earliest event that knows its page (an identify
    * sent a millisecond before the first page must not make the visit look direct). Null when none does.
@@ -38,6 +41,18 @@ function endReasonOf(event: NormalizedEvent): SessionEndReason {
 }
 
 const knowsPage = (event: NormalizedEvent) => Boolean(event.context.page?.url || event.context.page?.referrer);
+
+/** The event's page path: `context.page.path`, else the path of `context.page.url` (Segment libraries may send only that). */
+function pagePathOf(event: NormalizedEvent): string | null {
+  const page = event.context.page;
+  if (typeof page?.path === 'string' && page.path) return page.path;
+  if (typeof page?.url !== 'string') return null;
+  try {
+    return new URL(page.url).pathname;
+  } catch {
+    return null;
+  }
+}
 
 /** Whether `candidate` should provide the landing facts rather than `current`. */
 function landsEarlier(candidate: NormalizedEvent, current: NormalizedEvent): boolean {
@@ -79,6 +94,7 @@ export function summarizeSessions(
   for (const { event, sessionId, inferred } of events) {
     const isEnd = event.type === 'track' && event.event === SESSION_ENDED;
     const counted = event.type === 'ping' ? 0 : 1;
+    const path = pagePathOf(event);
     const entry = bySession.get(sessionId);
     if (!entry) {
       bySession.set(sessionId, {
@@ -94,6 +110,8 @@ export function summarizeSessions(
           endedAt: isEnd ? event.timestamp : null,
           endReason: isEnd ? endReasonOf(event) : null,
           eventCount: counted,
+          lastPagePath: path,
+          lastPageAt: path === null ? null : event.timestamp,
         },
       });
       continue;
@@ -105,6 +123,10 @@ export function summarizeSessions(
     if (event.timestamp < s.startedAt) s.startedAt = event.timestamp;
     if (landsEarlier(event, entry.first)) entry.first = event;
     if (event.timestamp > s.lastSeenAt) s.lastSeenAt = event.timestamp;
+    if (path !== null && (!s.lastPageAt || event.timestamp >= s.lastPageAt)) {
+      s.lastPagePath = path;
+      s.lastPageAt = event.timestamp;
+    }
     if (isEnd && (!s.endedAt || event.timestamp < s.endedAt)) {
       s.endedAt = event.timestamp;
       s.endReason = endReasonOf(event);

@@ -2,9 +2,11 @@ import type { ActiveUsersResponse } from '@headcount/schema';
 import type { Queryable } from '../storage/database';
 import countSql from './countActiveUsers.sql?raw';
 
-/** One measurement of an app's active users. */
+/** One measurement of an app's active users, in total and by the path of each visitor's latest page. */
 export interface ActiveCount {
   activeUsers: number;
+  /** Active visitors by the path of their latest page; visitors whose page is unknown count in `activeUsers` only. */
+  pages: ReadonlyMap<string, number>;
   windowSeconds: number;
   /** When the count was taken (the window ends here). */
   at: Date;
@@ -12,25 +14,58 @@ export interface ActiveCount {
   nextDropAt: Date | null;
 }
 
+/** `GET /v1/active/pages`: where the people here now are, busiest page first. */
+export interface ActivePagesResponse {
+  pages: Array<{ path: string; activeUsers: number }>;
+  at: string;
+}
+
 /** Counts the distinct visitors of `appId` with a non-ended session seen within `windowSeconds` before `at`. */
 export async function countActiveUsers(db: Queryable, appId: string, windowSeconds: number, at: Date): Promise<ActiveCount> {
   const cutoff = new Date(at.getTime() - windowSeconds * 1000);
-  const [row] = await db.query<{ active_users: number; next_drop_seen_at: Date | string | null }>(countSql, [appId, cutoff]);
-  const seen = row?.next_drop_seen_at ? new Date(row.next_drop_seen_at) : null;
+  const rows = await db.query<{ path: string | null; active_users: number; next_drop_seen_at: Date | string | null }>(
+    countSql, [appId, cutoff]);
+  const pages = new Map<string, number>();
+  let activeUsers = 0;
+  let oldestSeen: number | null = null;
+  for (const row of rows) {
+    const n = Number(row.active_users);
+    activeUsers += n;
+    if (row.path !== null) pages.set(row.path, n);
+    const seen = row.next_drop_seen_at === null ? null : new Date(row.next_drop_seen_at).getTime();
+    if (seen !== null && (oldestSeen === null || seen < oldestSeen)) oldestSeen = seen;
+  }
   return {
-    activeUsers: Number(row?.active_users ?? 0),
+    activeUsers,
+    pages,
     windowSeconds,
     at,
-    nextDropAt: seen ? new Date(seen.getTime() + windowSeconds * 1000) : null,
+    nextDropAt: oldestSeen === null ? null : new Date(oldestSeen + windowSeconds * 1000),
   };
 }
 
-/** Two counts that a client would display the same. */
-export function sameCount(a: ActiveCount, b: ActiveCount): boolean {
-  return a.activeUsers === b.activeUsers && a.windowSeconds === b.windowSeconds;
+/** The count a client asked for: the whole app's, or the visitors whose latest page is `path`. */
+export function activeOn(count: ActiveCount, path: string | undefined): number {
+  return path === undefined ? count.activeUsers : count.pages.get(path) ?? 0;
+}
+
+/** Two counts that a client following `path` (or the whole app) would display the same. */
+export function sameCount(a: ActiveCount, b: ActiveCount, path?: string): boolean {
+  return activeOn(a, path) === activeOn(b, path) && a.windowSeconds === b.windowSeconds;
 }
 
 /** The wire answer of `GET /v1/active` and of each SSE `active` event. */
-export function toActiveUsersResponse(count: ActiveCount): ActiveUsersResponse {
-  return { activeUsers: count.activeUsers, windowSeconds: count.windowSeconds, at: count.at.toISOString() };
+export function toActiveUsersResponse(count: ActiveCount, path?: string): ActiveUsersResponse {
+  return { activeUsers: activeOn(count, path), windowSeconds: count.windowSeconds, at: count.at.toISOString() };
+}
+
+// A listing, not a dump: a site with thousands of live paths still answers a small document.
+const MAX_LISTED_PAGES = 100;
+
+export function toActivePagesResponse(count: ActiveCount): ActivePagesResponse {
+  const pages = [...count.pages]
+    .sort(([pathA, a], [pathB, b]) => b - a || (pathA < pathB ? -1 : 1))
+    .slice(0, MAX_LISTED_PAGES)
+    .map(([path, activeUsers]) => ({ path, activeUsers }));
+  return { pages, at: count.at.toISOString() };
 }

@@ -1,12 +1,12 @@
 import type { App } from '../apps/appsRepository';
 import type { Logger } from '../logger';
 import type { Database } from '../storage/database';
-import { countActiveUsers, sameCount, type ActiveCount } from './activeUsers';
+import { countActiveUsers, type ActiveCount } from './activeUsers';
 import { createActivityChannel } from './activityChannel';
 import { paceTask, type PacedTask } from './paceTask';
 
 export interface LiveOptions {
-  /** Period of the SSE heartbeat comment. */
+  /** A quiet SSE stream repeats its count this often (an `active` event, which EventSource hands to the page; comments it hides). */
   heartbeatMs: number;
   /** Reconnection delay suggested to EventSource clients (`retry:`). */
   retryMs: number;
@@ -16,6 +16,12 @@ export interface LiveOptions {
   resyncMs: number;
   /** Poll period while PostgreSQL LISTEN is down, so processes still agree within 2 s. */
   pollWithoutListenMs: number;
+  /** An app only read with `GET /v1/active` (no stream) keeps its count in memory this long after the last read. */
+  readHoldMs: number;
+  /** Open SSE streams allowed per client address (429 beyond). */
+  maxStreamsPerAddress: number;
+  /** Open SSE streams allowed per app in this process (429 beyond). */
+  maxStreamsPerApp: number;
 }
 
 export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
@@ -24,6 +30,9 @@ export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
   minRecountMs: 250,
   resyncMs: 5000,
   pollWithoutListenMs: 1000,
+  readHoldMs: 60_000,
+  maxStreamsPerAddress: 100,
+  maxStreamsPerApp: 10_000,
 };
 
 /** Someone following an app's count (an SSE stream). */
@@ -36,7 +45,7 @@ export interface LiveWatcher {
 
 export interface LiveHub {
   readonly options: LiveOptions;
-  /** The app's count now: the shared one when nothing is pending, else a fresh query. */
+  /** The app's count now: the shared one when nothing changed since it was taken, else one recount shared by every reader. */
   current(app: App): Promise<ActiveCount>;
   /** Follows the app's count: the latest known one at once, then each change. Returns the unsubscribe. */
   watch(app: App, watcher: LiveWatcher): () => void;
@@ -48,7 +57,10 @@ export interface LiveHub {
   close(): Promise<void>;
 }
 
-/** One app's shared count: one recount per change burst, whatever the number of watchers. */
+/**
+ * One app's shared count: one recount per change burst, whatever the number of watchers and readers.
+ * With watchers, changes are recounted at once (paced); an app only read is recounted when read after a change.
+ */
 interface Watched {
   app: App;
   watchers: Set<LiveWatcher>;
@@ -58,6 +70,10 @@ interface Watched {
   covered: number;
   recount: PacedTask;
   dropTimer: NodeJS.Timeout | undefined;
+  /** Reads (`current`) waiting for a recount that covers the changes they know of. */
+  readers: Array<{ covers: number; resolve: (count: ActiveCount) => void; reject: (err: unknown) => void }>;
+  /** Date.now() of the latest read, or of the last watcher leaving: an app nobody asks about any more leaves memory. */
+  readAt: number;
 }
 
 export interface LiveHubDeps {
@@ -79,9 +95,18 @@ export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
   let probeSentAt = 0;
   let lastEchoAt = 0;
 
+  /** Marks the count stale; it is recounted now if someone follows it or waits for it, else at the next read. */
   function requestRecount(entry: Watched): void {
     entry.requested++;
-    entry.recount.request();
+    if (entry.watchers.size > 0 || entry.readers.length > 0) entry.recount.request();
+  }
+
+  function isFresh(entry: Watched): entry is Watched & { last: ActiveCount } {
+    const last = entry.last;
+    return Boolean(last) && entry.covered === entry.requested
+      // Without LISTEN, other processes' changes go unnoticed between polls.
+      && (!shared || Boolean(unlisten))
+      && (!last!.nextDropAt || now() < last!.nextDropAt);
   }
 
   async function recount(entry: Watched): Promise<void> {
@@ -91,14 +116,45 @@ export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
       count = await countActiveUsers(db, entry.app.id, entry.app.activeWindowSeconds, now());
     } catch (err) {
       log('warn', 'active users recount failed', { appId: entry.app.id, error: String(err) });
+      for (const reader of entry.readers.splice(0)) reader.reject(err);
       return;
     }
     entry.covered = Math.max(entry.covered, covers);
+    const waiting = entry.readers;
+    entry.readers = waiting.filter((reader) => reader.covers > covers);
+    for (const reader of waiting) if (reader.covers <= covers) reader.resolve(count);
+    if (entry.readers.length > 0) entry.recount.request();
     if (closed || watched.get(entry.app.id) !== entry) return;
     scheduleDrop(entry, count);
-    const changed = !entry.last || !sameCount(entry.last, count);
+    const changed = !entry.last || !sameSnapshot(entry.last, count);
     entry.last = count;
     if (changed) for (const watcher of entry.watchers) watcher.update(count);
+  }
+
+  function track(app: App): Watched {
+    let entry = watched.get(app.id);
+    if (!entry) {
+      const created: Watched = {
+        app, watchers: new Set(), last: undefined, requested: 1, covered: 0, dropTimer: undefined, readers: [], readAt: Date.now(),
+        recount: paceTask(() => recount(created), opts.minRecountMs),
+      };
+      entry = created;
+      watched.set(app.id, entry);
+      ensureListening();
+      scheduleTick();
+    } else if (entry.app.activeWindowSeconds !== app.activeWindowSeconds) {
+      entry.app = app;
+      requestRecount(entry);
+    }
+    return entry;
+  }
+
+  /** Apps nobody follows or has read for a while leave memory. */
+  function evictUnread(): void {
+    const oldest = Date.now() - opts.readHoldMs;
+    for (const entry of [...watched.values()]) {
+      if (entry.watchers.size === 0 && entry.readers.length === 0 && entry.readAt < oldest) unwatch(entry);
+    }
   }
 
   /** Windows expire with nobody sending anything: recount when the oldest counted visitor leaves it. */
@@ -155,6 +211,7 @@ export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
     if (tick || closed || watched.size === 0) return;
     tick = setTimeout(() => {
       tick = undefined;
+      evictUnread();
       if (closed || watched.size === 0) return;
       for (const entry of watched.values()) requestRecount(entry);
       if (shared) checkListening();
@@ -169,6 +226,7 @@ export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
 
   function unwatch(entry: Watched): void {
     entry.recount.stop();
+    for (const reader of entry.readers.splice(0)) reader.reject(new Error('the live count stopped (shutdown)'));
     clearTimeout(entry.dropTimer);
     if (watched.get(entry.app.id) === entry) watched.delete(entry.app.id);
   }
@@ -177,36 +235,25 @@ export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
     options: opts,
 
     async current(app) {
-      const entry = watched.get(app.id);
-      const last = entry?.last;
-      const fresh = entry && last && entry.covered === entry.requested
-        && entry.app.activeWindowSeconds === app.activeWindowSeconds
-        && (!last.nextDropAt || now() < last.nextDropAt);
-      return fresh ? last : countActiveUsers(db, app.id, app.activeWindowSeconds, now());
+      if (closed) return countActiveUsers(db, app.id, app.activeWindowSeconds, now());
+      const entry = track(app);
+      entry.readAt = Date.now();
+      if (isFresh(entry)) return entry.last;
+      return new Promise<ActiveCount>((resolve, reject) => {
+        entry.readers.push({ covers: entry.requested, resolve, reject });
+        entry.recount.request();
+      });
     },
 
     watch(app, watcher) {
-      let entry = watched.get(app.id);
-      if (!entry) {
-        const created: Watched = {
-          app, watchers: new Set(), last: undefined, requested: 0, covered: 0, dropTimer: undefined,
-          recount: paceTask(() => recount(created), opts.minRecountMs),
-        };
-        entry = created;
-        watched.set(app.id, entry);
-        requestRecount(entry);
-        ensureListening();
-        scheduleTick();
-      } else if (entry.app.activeWindowSeconds !== app.activeWindowSeconds) {
-        entry.app = app;
-        requestRecount(entry);
-      }
-      const current = entry;
-      current.watchers.add(watcher);
-      if (current.last) watcher.update(current.last);
+      const entry = track(app);
+      entry.watchers.add(watcher);
+      if (isFresh(entry)) watcher.update(entry.last);
+      else entry.recount.request();
       return () => {
-        current.watchers.delete(watcher);
-        if (current.watchers.size === 0) unwatch(current);
+        entry.watchers.delete(watcher);
+        // Kept for a while: a reconnecting client (or a reader) finds the count still in memory.
+        if (entry.watchers.size === 0) entry.readAt = Date.now();
       };
     },
 
@@ -234,4 +281,11 @@ export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
       await channel.flush();
     },
   };
+}
+
+/** Two counts every client would display the same, whatever path it follows. */
+function sameSnapshot(a: ActiveCount, b: ActiveCount): boolean {
+  if (a.activeUsers !== b.activeUsers || a.windowSeconds !== b.windowSeconds || a.pages.size !== b.pages.size) return false;
+  for (const [path, n] of a.pages) if (b.pages.get(path) !== n) return false;
+  return true;
 }

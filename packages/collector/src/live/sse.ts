@@ -1,8 +1,10 @@
 import type { Request, Response } from 'express';
 
 export interface EventStreamOptions {
-  /** Period of the `: heartbeat` comment that keeps proxies and load balancers from timing the stream out. */
+  /** After this long without an event, `onQuiet` runs: proxies and load balancers never time the stream out, and the client knows it is alive. */
   heartbeatMs: number;
+  /** Sends something on a quiet stream (the count again: EventSource hides comments from the page). */
+  onQuiet: (stream: EventStream) => void;
   /** Reconnection delay suggested to the client (`retry:`). */
   retryMs: number;
 }
@@ -19,10 +21,11 @@ export interface EventStream {
 // A client that reads nothing for this long is dropped rather than buffered without end.
 const MAX_BUFFERED_BYTES = 256 * 1024;
 
-/** Turns the response into a Server-Sent Events stream (headers sent at once, then events and heartbeats). */
+/** Turns the response into a Server-Sent Events stream (headers sent at once, then events; `onQuiet` between them). */
 export function openEventStream(req: Request, res: Response, options: EventStreamOptions): EventStream {
   const callbacks: Array<() => void> = [];
   let closed = false;
+  let sentSinceTick = false;
 
   req.socket.setTimeout(0);
   req.socket.setNoDelay(true);
@@ -42,7 +45,11 @@ export function openEventStream(req: Request, res: Response, options: EventStrea
     res.write(chunk);
   };
 
-  const heartbeat = setInterval(() => write(': heartbeat\n\n'), options.heartbeatMs);
+  // Checked every period: a stream is never quiet for more than two periods.
+  const heartbeat = setInterval(() => {
+    if (!sentSinceTick) options.onQuiet(stream);
+    sentSinceTick = false;
+  }, options.heartbeatMs);
   const cleanup = () => {
     if (closed) return;
     closed = true;
@@ -54,8 +61,9 @@ export function openEventStream(req: Request, res: Response, options: EventStrea
   if (!res.socket || res.socket.destroyed) cleanup();
   write(`retry: ${options.retryMs}\n\n`);
 
-  return {
+  const stream: EventStream = {
     send(event, data, id) {
+      sentSinceTick = true;
       write(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     },
     end() {
@@ -71,4 +79,5 @@ export function openEventStream(req: Request, res: Response, options: EventStrea
       else callbacks.push(callback);
     },
   };
+  return stream;
 }

@@ -1,9 +1,13 @@
 import type { Database } from './database';
 import init from './migrations/0001_init.sql?raw';
+import deadLetter from './migrations/0002_dead_letter.sql?raw';
+import sessionLastPage from './migrations/0003_session_last_page.sql?raw';
 
 /** Numbered migrations, applied in order, each exactly once. */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'init', sql: init },
+  { version: 2, name: 'dead_letter', sql: deadLetter },
+  { version: 3, name: 'session_last_page', sql: sessionLastPage },
 ];
 
 // Any constant works: it only keeps two collectors from migrating the same database at once.

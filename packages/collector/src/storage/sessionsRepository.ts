@@ -98,6 +98,8 @@ export function createSessionsRepository(db: Queryable) {
         ended_at: s.endedAt,
         end_reason: s.endReason,
         event_count: s.eventCount,
+        last_page_path: s.lastPagePath,
+        last_page_at: s.lastPageAt,
         landing_at: s.landingAt,
         landing_page: s.landingPage,
         touch_type: s.touch?.type ?? null,
@@ -118,10 +120,10 @@ export function createSessionsRepository(db: Queryable) {
         ELSE coalesce(excluded.landing_at < s.landing_at, excluded.started_at < s.started_at) END`;
       await db.query(
         `INSERT INTO sessions AS s (app_id, id, inferred, visitor_id, anonymous_id, user_id, started_at, last_seen_at,
-           ended_at, end_reason, event_count, ${LANDING_COLUMNS.join(', ')})
+           ended_at, end_reason, event_count, last_page_path, last_page_at, ${LANDING_COLUMNS.join(', ')})
          SELECT $1, x.* FROM jsonb_to_recordset($2::jsonb) AS x(id text, inferred boolean, visitor_id text,
            anonymous_id text, user_id text, started_at timestamptz, last_seen_at timestamptz, ended_at timestamptz,
-           end_reason text, event_count integer, landing_at timestamptz, landing_page text, touch_type text, touch_source text, touch_host text,
+           end_reason text, event_count integer, last_page_path text, last_page_at timestamptz, landing_at timestamptz, landing_page text, touch_type text, touch_source text, touch_host text,
            touch_url text, campaign jsonb, click_ids jsonb, browser text, browser_version text, os text, os_version text,
            device_type text, bot boolean)
          ON CONFLICT (app_id, id) DO UPDATE SET
@@ -131,6 +133,10 @@ export function createSessionsRepository(db: Queryable) {
            ended_at = CASE WHEN s.ended_at IS NULL OR excluded.ended_at < s.ended_at THEN coalesce(excluded.ended_at, s.ended_at) ELSE s.ended_at END,
            end_reason = CASE WHEN s.ended_at IS NULL OR excluded.ended_at < s.ended_at THEN coalesce(excluded.end_reason, s.end_reason) ELSE s.end_reason END,
            event_count = s.event_count + excluded.event_count,
+           -- The latest page wins; a late event from earlier never moves it back.
+           last_page_path = CASE WHEN excluded.last_page_at >= s.last_page_at OR s.last_page_at IS NULL
+             THEN coalesce(excluded.last_page_path, s.last_page_path) ELSE s.last_page_path END,
+           last_page_at = greatest(s.last_page_at, excluded.last_page_at),
            started_at = least(s.started_at, excluded.started_at),
            ${LANDING_COLUMNS.map((c) => `${c} = CASE WHEN ${earlier} THEN excluded.${c} ELSE s.${c} END`).join(',\n           ')}`,
         [appId, JSON.stringify(payload)],
@@ -160,11 +166,13 @@ export function createSessionsRepository(db: Queryable) {
          all_rows AS (SELECT * FROM gone UNION ALL SELECT * FROM sessions WHERE app_id = $1 AND id = $3),
          earliest AS (SELECT * FROM all_rows ORDER BY landing_at NULLS LAST, started_at LIMIT 1),
          total AS (SELECT min(started_at) AS started_at, max(last_seen_at) AS last_seen_at,
-           sum(event_count)::integer AS event_count, max(user_id) AS user_id FROM all_rows)
+           sum(event_count)::integer AS event_count, max(user_id) AS user_id FROM all_rows),
+         latest_page AS (SELECT last_page_path, last_page_at FROM all_rows ORDER BY last_page_at DESC NULLS LAST LIMIT 1)
          UPDATE sessions t SET started_at = total.started_at, last_seen_at = total.last_seen_at,
            event_count = total.event_count, user_id = coalesce(t.user_id, total.user_id),
+           last_page_path = latest_page.last_page_path, last_page_at = latest_page.last_page_at,
            ${LANDING_COLUMNS.map((c) => `${c} = earliest.${c}`).join(', ')}
-         FROM total, earliest WHERE t.app_id = $1 AND t.id = $3`,
+         FROM total, earliest, latest_page WHERE t.app_id = $1 AND t.id = $3`,
         [appId, from, into],
       );
     },

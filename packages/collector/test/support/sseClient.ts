@@ -15,6 +15,8 @@ export interface SseClient {
   lastCount(): number | undefined;
   /** Resolves when an `active` event reports `count` (or the latest one already did). */
   untilCount(count: number, timeoutMs?: number): Promise<SseMessage>;
+  /** Resolves once `n` events (of any kind) have arrived. */
+  untilMessages(n: number, timeoutMs?: number): Promise<void>;
   /** Resolves when a comment line arrives after this call. */
   nextComment(timeoutMs?: number): Promise<string>;
   /** Resolves when the server ends the stream. */
@@ -56,6 +58,17 @@ export async function openSse(url: string, headers: Record<string, string> = {})
           if (client.lastCount() !== count) return;
           waiters.delete(check);
           resolve(messages.filter((m) => m.event === 'active').at(-1) as SseMessage);
+        };
+        waiters.add(check);
+        check();
+      }));
+    },
+    untilMessages(n, ms = 5000) {
+      return timeout(ms, `${n} events (got ${messages.length})`, new Promise<void>((resolve) => {
+        const check = () => {
+          if (messages.length < n) return;
+          waiters.delete(check);
+          resolve();
         };
         waiters.add(check);
         check();
