@@ -11,9 +11,17 @@ export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Subscribes to NOTIFY on `channel`; resolves to an unsubscribe function. */
-  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribes to NOTIFY on `channel`; resolves to an unsubscribe function. A dropped connection is
+   * re-established by itself: `onDown` when it drops, `onUp` once it listens again (notifications in between are lost).
+   */
+  listen(channel: string, onMessage: (payload: string) => void, hooks?: ListenHooks): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+export interface ListenHooks {
+  onDown?: () => void;
+  onUp?: () => void;
 }
 
 /** Raised when the database cannot be reached; the HTTP layer answers 503 + Retry-After. */
@@ -27,12 +35,26 @@ export class DatabaseUnavailableError extends Error {
 const CONNECTION_ERROR_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE', 'EAI_AGAIN',
   '57P01', '57P02', '57P03', '53300', // admin/crash shutdown, cannot connect now, too many connections
+  '25P03', // idle_in_transaction_session_timeout ended the session
 ]);
 
-/** True for failures of the connection itself (not of a statement), which are worth retrying later. */
+// A statement that ran into statement_timeout or lock_timeout: the database is up but stuck or locked.
+const TIMEOUT_CODES = new Set(['57014', '55P03']);
+
+/** True when the database is up but a statement timed out (a held lock, a stuck disk): retry later. */
+export function isDatabaseTimeout(err: unknown): boolean {
+  const code = err instanceof DatabaseUnavailableError ? (err.cause as { code?: unknown })?.code : (err as { code?: unknown })?.code;
+  return typeof code === 'string' && TIMEOUT_CODES.has(code);
+}
+
+/**
+ * True for failures of the connection itself, or timeouts (not a statement's own fault): worth retrying
+ * later, never worth retrying the grouped requests one by one.
+ */
 export function isConnectionError(err: unknown): boolean {
   if (err instanceof DatabaseUnavailableError) return true;
   if (!(err instanceof Error)) return false;
+  if (isDatabaseTimeout(err)) return true;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08'))) return true;
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed|not queryable/i.test(err.message);

@@ -1,12 +1,32 @@
 import pg from 'pg';
-import type { Database, Queryable } from './database';
+import type { Database, ListenHooks, Queryable } from './database';
 import { DatabaseUnavailableError, isConnectionError } from './database';
+
+/** Server-side bounds on waiting, in milliseconds (0 turns one off). */
+export interface PostgresTimeouts {
+  /** Longest a statement may run. */
+  statementMs: number;
+  /** Longest a statement may wait for a lock (a table locked by a migration or an operator). */
+  lockMs: number;
+  /** Longest a transaction may sit idle (a stuck client never holds locks for good). */
+  idleInTransactionMs: number;
+}
+
+export const DEFAULT_POSTGRES_TIMEOUTS: PostgresTimeouts = {
+  statementMs: 30_000,
+  lockMs: 5_000,
+  idleInTransactionMs: 60_000,
+};
 
 export interface PostgresOptions {
   connectionString: string;
   /** Pool size; ingest uses a few connections for concurrent group commits. */
   max?: number;
+  timeouts?: Partial<PostgresTimeouts>;
 }
+
+// Delays between LISTEN reconnection attempts: at once, then backing off to one try every 2 s.
+const LISTEN_RETRY_MS = [0, 100, 250, 500, 1000, 2000];
 
 /** Translates a connection failure into DatabaseUnavailableError so callers answer 503. */
 function unavailable(err: unknown): never {
@@ -25,73 +45,152 @@ function queryableOf(client: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
+interface Subscriber extends ListenHooks {
+  onMessage: (payload: string) => void;
+}
+
+/** One LISTEN connection per channel, shared by its subscribers, re-established whenever it drops. */
+interface Listener {
+  channel: string;
+  subscribers: Set<Subscriber>;
+  client: pg.Client | undefined;
+  ready: Promise<void>;
+  retry: NodeJS.Timeout | undefined;
+  closed: boolean;
+}
+
 /** PostgreSQL through a `pg` Pool. */
 export function openPostgres(options: PostgresOptions): Database {
-  const pool = new pg.Pool({
+  const timeouts = { ...DEFAULT_POSTGRES_TIMEOUTS, ...options.timeouts };
+  const connection = {
     connectionString: options.connectionString,
-    max: options.max ?? 10,
     // Fail fast while the database is down: the client retries on 503, a hung request helps nobody.
     connectionTimeoutMillis: 3000,
-    idleTimeoutMillis: 30_000,
-  });
+    keepAlive: true,
+    statement_timeout: timeouts.statementMs,
+    lock_timeout: timeouts.lockMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+  };
+  const pool = new pg.Pool({ ...connection, max: options.max ?? 10, idleTimeoutMillis: 30_000 });
   // An idle client losing its connection must not crash the process; the next checkout reconnects.
   pool.on('error', () => {});
-  const listeners = new Map<string, { client: pg.Client; callbacks: Set<(payload: string) => void> }>();
+  const listeners = new Map<string, Listener>();
+
+  async function connectListener(listener: Listener): Promise<void> {
+    // LISTEN holds its connection for good: a client of its own, so a dropped one never costs a pool slot.
+    const client = new pg.Client({ ...connection, statement_timeout: 0 });
+    client.on('notification', (msg) => {
+      if (msg.channel === listener.channel) for (const s of listener.subscribers) s.onMessage(msg.payload ?? '');
+    });
+    const lost = () => onListenerLost(listener, client);
+    client.on('error', lost);
+    client.on('end', lost);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${pg.escapeIdentifier(listener.channel)}`);
+    } catch (err) {
+      await client.end().catch(() => {});
+      return unavailable(err);
+    }
+    if (listener.closed) {
+      await client.end().catch(() => {});
+      return;
+    }
+    listener.client = client;
+  }
+
+  /** The connection dropped (restart, failover, terminated backend): tell the subscribers, then listen again. */
+  function onListenerLost(listener: Listener, client: pg.Client): void {
+    if (listener.client !== client) return;
+    listener.client = undefined;
+    void client.end().catch(() => {});
+    if (listener.closed) return;
+    for (const s of listener.subscribers) s.onDown?.();
+    reconnect(listener, 0);
+  }
+
+  function reconnect(listener: Listener, attempt: number): void {
+    const delay = LISTEN_RETRY_MS[Math.min(attempt, LISTEN_RETRY_MS.length - 1)];
+    listener.retry = setTimeout(() => {
+      listener.retry = undefined;
+      if (listener.closed) return;
+      listener.ready = connectListener(listener).then(
+        () => {
+          // Notifications sent while we were away are lost: subscribers catch up on `onUp`.
+          if (!listener.closed) for (const s of listener.subscribers) s.onUp?.();
+        },
+        () => reconnect(listener, attempt + 1),
+      );
+    }, delay);
+    listener.retry.unref();
+  }
+
+  async function closeListener(listener: Listener): Promise<void> {
+    listener.closed = true;
+    clearTimeout(listener.retry);
+    if (listeners.get(listener.channel) === listener) listeners.delete(listener.channel);
+    await listener.ready.catch(() => {});
+    const client = listener.client;
+    listener.client = undefined;
+    await client?.end().catch(() => {});
+  }
 
   return {
     kind: 'postgres',
     ...queryableOf(pool),
     async transaction(fn) {
       const client = await pool.connect().catch(unavailable);
+      // A checked-out client has no pool listener: a connection dropped mid-transaction would otherwise crash the process.
+      let dropped: Error | undefined;
+      const onError = (err: Error) => {
+        dropped = err;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(queryableOf(client));
         await client.query('COMMIT');
+        client.removeListener('error', onError);
         client.release();
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});
-        client.release(isConnectionError(err) ? (err as Error) : undefined);
-        return unavailable(err);
+        client.removeListener('error', onError);
+        const broken = dropped ?? (isConnectionError(err) ? (err as Error) : undefined);
+        // Releasing with an error destroys the client instead of returning it to the pool.
+        client.release(broken);
+        return unavailable(dropped ? new DatabaseUnavailableError(dropped) : err);
       }
     },
-    async listen(channel, onMessage) {
-      let entry = listeners.get(channel);
-      if (!entry) {
-        // LISTEN holds its connection for good: a client of its own, so a dropped one never costs a pool slot.
-        const client = new pg.Client({ connectionString: options.connectionString, connectionTimeoutMillis: 3000 });
-        const callbacks = new Set<(payload: string) => void>();
-        const created = { client, callbacks };
-        client.on('notification', (msg) => {
-          if (msg.channel === channel) for (const cb of callbacks) cb(msg.payload ?? '');
-        });
-        client.on('error', () => {
-          if (listeners.get(channel) === created) listeners.delete(channel);
-          void client.end().catch(() => {});
-        });
+    async listen(channel, onMessage, hooks = {}) {
+      let listener = listeners.get(channel);
+      if (!listener) {
+        const created: Listener = {
+          channel, subscribers: new Set(), client: undefined, ready: Promise.resolve(), retry: undefined, closed: false,
+        };
+        created.ready = connectListener(created);
+        listeners.set(channel, created);
+        listener = created;
         try {
-          await client.connect();
-          await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+          await created.ready;
         } catch (err) {
-          await client.end().catch(() => {});
-          return unavailable(err);
+          if (listeners.get(channel) === created) listeners.delete(channel);
+          created.closed = true;
+          throw err;
         }
-        entry = created;
-        listeners.set(channel, entry);
+      } else {
+        await listener.ready;
       }
-      const current = entry;
-      current.callbacks.add(onMessage);
+      const current = listener;
+      const subscriber: Subscriber = { onMessage, ...hooks };
+      current.subscribers.add(subscriber);
       return async () => {
-        current.callbacks.delete(onMessage);
-        if (current.callbacks.size > 0) return;
-        if (listeners.get(channel) === current) listeners.delete(channel);
-        await current.client.end().catch(() => {});
+        current.subscribers.delete(subscriber);
+        if (current.subscribers.size === 0) await closeListener(current);
       };
     },
     async close() {
-      const clients = [...listeners.values()].map(({ client }) => client.end().catch(() => {}));
-      listeners.clear();
-      await Promise.all(clients);
+      await Promise.all([...listeners.values()].map(closeListener));
       await pool.end();
     },
   };
