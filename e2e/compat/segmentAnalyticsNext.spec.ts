@@ -1,0 +1,25 @@
+// Segment's analytics-next from npm, unmodified, on a page of another origin than the collector.
+import { describe, expect, it } from 'vitest';
+import { expectEveryCallStoredOnce, expectIds, expectSaneTimes, expectSessionAndAttribution, pathsRequested } from './expectStored';
+import { runCase, setUpCompatHarness } from './harness';
+
+const harness = setUpCompatHarness('segmentScenario.ts');
+
+describe('@segment/analytics-next in Chromium, cross-origin', () => {
+  it.each([
+    ['default', ['/v1/p', '/v1/t', '/v1/i', '/v1/g', '/v1/a']],
+    ['batching', ['/v1/b']],
+  ])('%s mode: every call stored once with its ids, times, an inferred session and its source', async (mode, paths) => {
+    const run = await runCase(harness(), 'segment', mode);
+    const { events, sent } = await expectEveryCallStoredOnce(run);
+    // The library's own paths, authenticated by HTTP Basic: the browser preflights each of them.
+    expect(pathsRequested(run, 'POST')).toEqual([...paths].sort());
+    expect(pathsRequested(run, 'OPTIONS')).toEqual([...paths].sort());
+    expect([...sent.values()].every((e) => e.writeKey === run.config.writeKey)).toBe(true);
+    expectIds(run, events, sent);
+    expectSaneTimes(run, events);
+    // analytics.js sends no session id: the collector infers one.
+    expect([...sent.values()].some((e) => (e.context as { sessionId?: unknown } | undefined)?.sessionId !== undefined)).toBe(false);
+    await expectSessionAndAttribution(run, events, null);
+  });
+});
