@@ -67,7 +67,7 @@ describe.each(backends())('sessions on %s', (backend) => {
   it('groups events without a session id by 30 minutes of inactivity', async () => {
     await send([
       at('2026-03-03T08:00:00.000Z', { type: 'page', anonymousId: 'server-a', properties: { url: 'https://museum.example/a', path: '/a' } }),
-      at('2026-03-03T08:29:00.000Z', { type: 'track', event: 'Ticket Viewed', anonymousId: 'server-a' }),
+      at('2026-03-03T08:29:00.000Z', { type: 'track', event: 'Ticket Viewed', anonymousId: 'server-a', context: { userAgent: CHROME_UA } }),
       at('2026-03-03T09:10:00.000Z', { type: 'page', anonymousId: 'server-a', properties: { path: '/b' } }),
     ]);
     const sessions = await sessionsOf('server-a');
@@ -82,7 +82,7 @@ describe.each(backends())('sessions on %s', (backend) => {
     await send([at('2026-03-04T08:00:00.000Z', { type: 'page', anonymousId: 'bridge', properties: { path: '/first' }, context: { page: { referrer: 'https://www.bing.com/' } } })]);
     await send([at('2026-03-04T08:50:00.000Z', { type: 'page', anonymousId: 'bridge', properties: { path: '/third' } })]);
     expect(await sessionsOf('bridge')).toHaveLength(2);
-    await send([at('2026-03-04T08:25:00.000Z', { type: 'track', event: 'Scrolled', anonymousId: 'bridge' })]);
+    await send([at('2026-03-04T08:25:00.000Z', { type: 'track', event: 'Scrolled', anonymousId: 'bridge', context: { userAgent: CHROME_UA } })]);
     const sessions = await sessionsOf('bridge');
     expect(sessions).toHaveLength(1);
     expect(sessions[0]).toMatchObject({ startedAt: '2026-03-04T08:00:00.000Z', lastSeenAt: '2026-03-04T08:50:00.000Z', eventCount: 3, referrer: { type: 'search', source: 'bing' } });

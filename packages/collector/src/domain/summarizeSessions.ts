@@ -1,8 +1,8 @@
 import { SESSION_ENDED, type CampaignContext, type Device, type SessionEndReason, type Touch } from '@headcount/schema';
-import { attribute, hostOf } from './attribution';
 import type { NormalizedEvent } from './normalizeEvent';
 import { sessionOwnerOf } from './normalizeEvent';
 import { parseDevice } from './parseDevice';
+import { attributeLanding, knowsPage } from './visitBoundary';
 
 /** What one write adds to a session; the store folds it into the stored row (see sessionsRepository.upsert). */
 export interface SessionSummary {
@@ -11,8 +11,9 @@ export interface SessionSummary {
   visitorId: string;
   anonymousId: string | null;
   userId: string | null;
-  startedAt: Date;
-  lastSeenAt: Date;
+  /** Null when the write only adds events that join the session without being its activity (server-side ones). */
+  startedAt: Date | null;
+  lastSeenAt: Date | null;
   endedAt: Date | null;
   endReason: SessionEndReason | null;
   /** Stored events (pings are presence only and do not count). */
@@ -35,15 +36,13 @@ export interface SessionSummary {
 
 const END_REASONS: ReadonlySet<string> = new Set<SessionEndReason>(['idle', 'manual', 'max_duration', 'reset']);
 
-function endReasonOf(event: NormalizedEvent): SessionEndReason {
+function endReasonOf(event: SummarizedEvent): SessionEndReason {
   const reason = event.properties?.reason;
   return typeof reason === 'string' && END_REASONS.has(reason) ? (reason as SessionEndReason) : 'manual';
 }
 
-const knowsPage = (event: NormalizedEvent) => Boolean(event.context.page?.url || event.context.page?.referrer);
-
 /** The event's page path: `context.page.path`, else the path of `context.page.url` (Segment libraries may send only that). */
-function pagePathOf(event: NormalizedEvent): string | null {
+function pagePathOf(event: SummarizedEvent): string | null {
   const page = event.context.page;
   if (typeof page?.path === 'string' && page.path) return page.path;
   if (typeof page?.url !== 'string') return null;
@@ -54,27 +53,23 @@ function pagePathOf(event: NormalizedEvent): string | null {
   }
 }
 
+/** What a summary reads of an event: stored events are summarized again when their session is rebuilt. */
+export type SummarizedEvent = Pick<NormalizedEvent, 'type' | 'event' | 'anonymousId' | 'userId' | 'timestamp' | 'properties' | 'context'>;
+
 /** Whether `candidate` should provide the landing facts rather than `current`. */
-function landsEarlier(candidate: NormalizedEvent, current: NormalizedEvent): boolean {
+function landsEarlier(candidate: SummarizedEvent, current: SummarizedEvent): boolean {
   const a = knowsPage(candidate);
   const b = knowsPage(current);
   return a !== b ? a : candidate.timestamp < current.timestamp;
 }
 
-function landingOf(event: NormalizedEvent, originHosts: readonly string[]) {
+function landingOf(event: SummarizedEvent | null, originHosts: readonly string[]) {
+  if (event === null) return { landingAt: null, landingPage: null, touch: null, campaign: {}, clickIds: {}, device: parseDevice(undefined) };
   const page = event.context.page;
-  const pageUrl = page?.url ?? null;
-  const ownHost = hostOf(pageUrl);
-  const attribution = attribute({
-    referrer: page?.referrer ?? null,
-    pageUrl,
-    campaign: event.context.campaign ?? null,
-    clickIds: event.context.clickIds ?? null,
-    internalHosts: ownHost ? [...originHosts, ownHost] : originHosts,
-  });
+  const attribution = attributeLanding(event.context, originHosts);
   return {
     landingAt: knowsPage(event) ? event.timestamp : null,
-    landingPage: pageUrl ?? page?.path ?? null,
+    landingPage: page?.url ?? page?.path ?? null,
     touch: attribution.touch,
     campaign: attribution.campaign,
     clickIds: attribution.clickIds,
@@ -84,53 +79,61 @@ function landingOf(event: NormalizedEvent, originHosts: readonly string[]) {
 
 /**
  * Folds the events of one write into one summary per session.
- * `events` must carry their final session id (from the SDK or inferred).
+ * `events` must carry their final session id (from the SDK or inferred); `joinsOnly` events (server-side ones)
+ * count in the session but neither move its start, last activity and end nor provide its landing.
  */
 export function summarizeSessions(
-  events: ReadonlyArray<{ event: NormalizedEvent; sessionId: string; inferred: boolean }>,
+  events: ReadonlyArray<{ event: SummarizedEvent; sessionId: string; inferred: boolean; joinsOnly?: boolean }>,
   originHosts: readonly string[],
 ): SessionSummary[] {
-  const bySession = new Map<string, { first: NormalizedEvent; summary: Omit<SessionSummary, keyof ReturnType<typeof landingOf>> }>();
-  for (const { event, sessionId, inferred } of events) {
-    const isEnd = event.type === 'track' && event.event === SESSION_ENDED;
-    const counted = event.type === 'ping' ? 0 : 1;
-    const path = pagePathOf(event);
-    const entry = bySession.get(sessionId);
+  type Entry = { landing: SummarizedEvent | null; owned: boolean; summary: Omit<SessionSummary, keyof ReturnType<typeof landingOf>> };
+  const bySession = new Map<string, Entry>();
+  for (const { event, sessionId, inferred, joinsOnly = false } of events) {
+    let entry = bySession.get(sessionId);
     if (!entry) {
-      bySession.set(sessionId, {
-        first: event,
+      entry = {
+        landing: null,
+        owned: false,
         summary: {
           id: sessionId,
           inferred,
           visitorId: sessionOwnerOf(event),
-          anonymousId: event.anonymousId,
-          userId: event.userId,
-          startedAt: event.timestamp,
-          lastSeenAt: event.timestamp,
-          endedAt: isEnd ? event.timestamp : null,
-          endReason: isEnd ? endReasonOf(event) : null,
-          eventCount: counted,
-          lastPagePath: path,
-          lastPageAt: path === null ? null : event.timestamp,
+          anonymousId: null,
+          userId: null,
+          startedAt: null,
+          lastSeenAt: null,
+          endedAt: null,
+          endReason: null,
+          eventCount: 0,
+          lastPagePath: null,
+          lastPageAt: null,
         },
-      });
-      continue;
+      };
+      bySession.set(sessionId, entry);
     }
     const s = entry.summary;
-    s.eventCount += counted;
+    if (event.type !== 'ping') s.eventCount += 1;
     s.anonymousId ??= event.anonymousId;
     if (event.userId) s.userId = event.userId;
-    if (event.timestamp < s.startedAt) s.startedAt = event.timestamp;
-    if (landsEarlier(event, entry.first)) entry.first = event;
-    if (event.timestamp > s.lastSeenAt) s.lastSeenAt = event.timestamp;
+    if (joinsOnly) continue;
+    // The session belongs to whoever made its activity, not to a backend event that joined it.
+    if (!entry.owned) {
+      entry.owned = true;
+      s.visitorId = sessionOwnerOf(event);
+    }
+    if (s.startedAt === null || event.timestamp < s.startedAt) s.startedAt = event.timestamp;
+    if (s.lastSeenAt === null || event.timestamp > s.lastSeenAt) s.lastSeenAt = event.timestamp;
+    if (entry.landing === null || landsEarlier(event, entry.landing)) entry.landing = event;
+    const path = pagePathOf(event);
     if (path !== null && (!s.lastPageAt || event.timestamp >= s.lastPageAt)) {
       s.lastPagePath = path;
       s.lastPageAt = event.timestamp;
     }
+    const isEnd = event.type === 'track' && event.event === SESSION_ENDED;
     if (isEnd && (!s.endedAt || event.timestamp < s.endedAt)) {
       s.endedAt = event.timestamp;
       s.endReason = endReasonOf(event);
     }
   }
-  return [...bySession.values()].map(({ first, summary }) => ({ ...summary, ...landingOf(first, originHosts) }));
+  return [...bySession.values()].map(({ landing, summary }) => ({ ...summary, ...landingOf(landing, originHosts) }));
 }

@@ -1,16 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { SESSION_INACTIVITY_SECONDS } from '@headcount/schema';
 import type { App } from '../apps/appsRepository';
-import { inferSessions } from '../domain/inferSessions';
 import type { NormalizedEvent } from '../domain/normalizeEvent';
-import { sessionOwnerOf } from '../domain/normalizeEvent';
 import { summarizeSessions } from '../domain/summarizeSessions';
-import { hostOf } from '../domain/attribution';
 import type { Queryable } from '../storage/database';
 import { createEventsRepository, type EventToStore } from '../storage/eventsRepository';
 import { createIdentityRepository } from '../storage/identityRepository';
 import { compareText } from '../storage/lockOrder';
 import { createSessionsRepository } from '../storage/sessionsRepository';
+import { originHostsOf, placeInferred, rebuildSessions } from './placeInferred';
 
 /** The valid events of one request for one app. */
 export interface WriteRequest {
@@ -24,7 +20,7 @@ export interface WriteResult {
 }
 
 /** One event of the write: where it goes, and (after the insert) whether it was new. */
-type Placed = { event: NormalizedEvent; key: string; sessionId: string | null; inferred: boolean; first: boolean; isNew: boolean };
+type Placed = { event: NormalizedEvent; key: string; sessionId: string | null; inferred: boolean; joinsOnly: boolean; first: boolean; isNew: boolean };
 
 /**
  * Sessions are the SDK's to decide: an event it sends without a session id was made while nobody's
@@ -32,46 +28,6 @@ type Placed = { event: NormalizedEvent; key: string; sessionId: string | null; i
  * by inactivity.
  */
 const fromHeadcountSdk = (event: NormalizedEvent) => event.context.library?.name === '@headcount/browser';
-
-const GAP_MS = SESSION_INACTIVITY_SECONDS * 1000;
-
-/** Gives events without a session id the session they belong to (see inferSessions), under a per-visitor lock. */
-async function placeInferred(tx: Queryable, app: App, events: NormalizedEvent[]): Promise<Map<NormalizedEvent, string>> {
-  const sessions = createSessionsRepository(tx);
-  const storedEvents = createEventsRepository(tx);
-  const byVisitor = new Map<string, NormalizedEvent[]>();
-  let min = Infinity;
-  let max = -Infinity;
-  for (const event of events) {
-    const visitor = sessionOwnerOf(event);
-    const list = byVisitor.get(visitor);
-    if (list) list.push(event);
-    else byVisitor.set(visitor, [event]);
-    min = Math.min(min, event.timestamp.getTime());
-    max = Math.max(max, event.timestamp.getTime());
-  }
-  const visitors = [...byVisitor.keys()].sort(compareText);
-  // Two writers grouping the same visitor at once would each open a session: serialize them per visitor.
-  await tx.query(
-    'SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k',
-    [visitors.map((v) => `${app.id}\n${v}`)],
-  );
-  const known = await sessions.findInferred(app.id, visitors, new Date(min - GAP_MS), new Date(max + GAP_MS));
-  const sessionOf = new Map<NormalizedEvent, string>();
-  for (const [visitor, visitorEvents] of byVisitor) {
-    const grouping = inferSessions(visitorEvents, known.get(visitor) ?? [], randomUUID, GAP_MS);
-    for (const { into, from } of grouping.merges) {
-      await storedEvents.moveToSession(app.id, from, into);
-      await sessions.fold(app.id, into, from);
-    }
-    for (const [event, id] of grouping.sessionOf) sessionOf.set(event, id);
-  }
-  return sessionOf;
-}
-
-function originHostsOf(app: App): string[] {
-  return app.origins.flatMap((origin) => hostOf(origin) ?? []);
-}
 
 /**
  * Stores the events of several requests in the caller's transaction: dedupe, session placement,
@@ -94,7 +50,7 @@ export async function writeEvents(tx: Queryable, requests: readonly WriteRequest
       const first = !seen.has(key);
       seen.add(key);
       const inferred = event.sessionId === null && !fromHeadcountSdk(event);
-      const placed: Placed = { event, key, sessionId: event.sessionId, inferred, first, isNew: false };
+      const placed: Placed = { event, key, sessionId: event.sessionId, inferred, joinsOnly: false, first, isNew: false };
       placedHere.push(placed);
       if (first) entry.placed.push(placed);
     }
@@ -102,11 +58,17 @@ export async function writeEvents(tx: Queryable, requests: readonly WriteRequest
   }
 
   const toStore: EventToStore[] = [];
+  const rebuilds = new Map<string, Set<string>>();
   for (const { app, placed } of apps.values()) {
     const sessionless = placed.filter((p) => p.inferred).map((p) => p.event);
     if (sessionless.length > 0) {
-      const sessionOf = await placeInferred(tx, app, sessionless);
-      for (const p of placed) if (p.inferred) p.sessionId = sessionOf.get(p.event) as string;
+      const placement = await placeInferred(tx, app, sessionless);
+      for (const p of placed) {
+        if (!p.inferred) continue;
+        p.sessionId = placement.sessionOf.get(p.event) ?? null;
+        p.joinsOnly = placement.joinsOnly.has(p.event);
+      }
+      rebuilds.set(app.id, placement.rebuild);
     }
     for (const p of placed) if (p.event.type !== 'ping') toStore.push({ appId: app.id, event: p.event, sessionId: p.sessionId });
   }
@@ -119,8 +81,11 @@ export async function writeEvents(tx: Queryable, requests: readonly WriteRequest
   for (const { app, placed } of apps.values()) {
     for (const p of placed) p.isNew = p.event.type === 'ping' || inserted.has(p.key);
     const fresh = placed.filter((p) => p.isNew);
-    const inSessions = fresh.flatMap((p) => (p.sessionId === null ? [] : [{ ...p, sessionId: p.sessionId }]));
+    // Sessions whose stored events moved are rebuilt whole from the table, fresh events included.
+    const rebuild = rebuilds.get(app.id) ?? new Set<string>();
+    const inSessions = fresh.flatMap((p) => (p.sessionId === null || rebuild.has(p.sessionId) ? [] : [{ ...p, sessionId: p.sessionId }]));
     await sessions.upsert(app.id, summarizeSessions(inSessions, originHostsOf(app)));
+    await rebuildSessions(tx, app, rebuild);
     await identities.record(app.id, fresh.map((p) => p.event));
   }
 

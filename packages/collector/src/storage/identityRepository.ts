@@ -51,6 +51,34 @@ export function createIdentityRepository(db: Queryable) {
       }
     },
 
+    /**
+     * The links (anonymousId–userId from identify and events carrying both, previousId–userId from alias) that
+     * connect the given ids to others, followed transitively: everything one person's ids are known under.
+     * Stops growing past `cap` ids (an id shared by thousands of people is no person).
+     */
+    async linksOf(appId: string, ids: readonly string[], cap = 1000): Promise<Array<[string, string]>> {
+      const known = new Set(ids);
+      const links = new Map<string, [string, string]>();
+      let frontier = [...known];
+      while (frontier.length > 0 && known.size < cap) {
+        const rows = await db.query<{ a: string; b: string }>(
+          `SELECT anonymous_id AS a, user_id AS b FROM identities WHERE app_id = $1 AND (anonymous_id = ANY($2::text[]) OR user_id = ANY($2::text[]))
+           UNION SELECT previous_id, user_id FROM aliases WHERE app_id = $1 AND (previous_id = ANY($2::text[]) OR user_id = ANY($2::text[]))`,
+          [appId, frontier],
+        );
+        frontier = [];
+        for (const { a, b } of rows) {
+          links.set(`${a}\n${b}`, [a, b]);
+          for (const id of [a, b]) {
+            if (known.has(id)) continue;
+            known.add(id);
+            frontier.push(id);
+          }
+        }
+      }
+      return [...links.values()];
+    },
+
     /** The user an anonymousId was last seen as, or null. */
     async userOf(appId: string, anonymousId: string): Promise<string | null> {
       const rows = await db.query<{ user_id: string }>(

@@ -2,12 +2,14 @@ import type { Database } from './database';
 import init from './migrations/0001_init.sql?raw';
 import deadLetter from './migrations/0002_dead_letter.sql?raw';
 import sessionLastPage from './migrations/0003_session_last_page.sql?raw';
+import waitingEvents from './migrations/0005_waiting_events.sql?raw';
 
 /** Numbered migrations, applied in order, each exactly once. */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'init', sql: init },
   { version: 2, name: 'dead_letter', sql: deadLetter },
   { version: 3, name: 'session_last_page', sql: sessionLastPage },
+  { version: 5, name: 'waiting_events', sql: waitingEvents },
 ];
 
 // Any constant works: it only keeps two collectors from migrating the same database at once.

@@ -1,5 +1,5 @@
 import type { CampaignContext, Session, TouchType } from '@headcount/schema';
-import type { KnownSession } from '../domain/inferSessions';
+import type { VisitSpan } from '../domain/inferSessions';
 import type { SessionSummary } from '../domain/summarizeSessions';
 import type { Queryable } from './database';
 import { compareText } from './lockOrder';
@@ -35,6 +35,19 @@ const SESSION_COLUMNS = `id, anonymous_id, user_id, started_at, last_seen_at, en
 
 const LANDING_COLUMNS = ['landing_at', 'landing_page', 'touch_type', 'touch_source', 'touch_host', 'touch_url', 'campaign', 'click_ids',
   'browser', 'browser_version', 'os', 'os_version', 'device_type', 'bot'];
+
+type SpanRow = { id: string; visitor_id: string; started_at: Date; last_seen_at: Date; ended_at: Date | null };
+
+/** A stored session's span and whose activity it is. */
+export type VisitorSpan = VisitSpan & { visitorId: string };
+
+const toSpan = (row: SpanRow): VisitorSpan => ({
+  id: row.id,
+  visitorId: row.visitor_id,
+  startedAt: new Date(row.started_at),
+  lastSeenAt: new Date(row.last_seen_at),
+  endedAt: row.ended_at ? new Date(row.ended_at) : null,
+});
 
 function toSession(row: SessionRow): Session {
   const startedAt = new Date(row.started_at);
@@ -93,8 +106,9 @@ export function createSessionsRepository(db: Queryable) {
         visitor_id: s.visitorId,
         anonymous_id: s.anonymousId,
         user_id: s.userId,
-        started_at: s.startedAt,
-        last_seen_at: s.lastSeenAt,
+        // Only server-side events: they join a stored session and leave its span as it is (least/greatest below).
+        started_at: s.startedAt ?? 'infinity',
+        last_seen_at: s.lastSeenAt ?? '-infinity',
         ended_at: s.endedAt,
         end_reason: s.endReason,
         event_count: s.eventCount,
@@ -143,38 +157,43 @@ export function createSessionsRepository(db: Queryable) {
       );
     },
 
-    /** The visitors' inferred sessions that events between `from` and `to` could join or bridge. */
-    async findInferred(appId: string, visitorIds: readonly string[], from: Date, to: Date): Promise<Map<string, KnownSession[]>> {
-      const rows = await db.query<{ id: string; visitor_id: string; started_at: Date; last_seen_at: Date }>(
-        `SELECT id, visitor_id, started_at, last_seen_at FROM sessions
-         WHERE app_id = $1 AND visitor_id = ANY($2::text[]) AND inferred AND last_seen_at >= $3 AND started_at <= $4`,
-        [appId, visitorIds, from, to],
+    /**
+     * The visitors' inferred sessions near the given times, with every inferred session chained to them by
+     * less than `gapMs` of inactivity: together they hold every stored event a regrouping can move.
+     */
+    async inferredNear(appId: string, near: ReadonlyArray<{ visitorId: string; from: Date; to: Date }>, gapMs: number): Promise<VisitorSpan[]> {
+      if (near.length === 0) return [];
+      const rows = await db.query<SpanRow>(
+        `WITH RECURSIVE chain AS (
+           SELECT s.id, s.visitor_id, s.started_at, s.last_seen_at, s.ended_at
+           FROM jsonb_to_recordset($2::jsonb) AS n(visitor_id text, "from" timestamptz, "to" timestamptz)
+           JOIN sessions s ON s.app_id = $1 AND s.visitor_id = n.visitor_id AND s.inferred
+             AND s.last_seen_at >= n."from" - $3 * interval '1 millisecond' AND s.started_at <= n."to" + $3 * interval '1 millisecond'
+           UNION
+           SELECT s.id, s.visitor_id, s.started_at, s.last_seen_at, s.ended_at
+           FROM chain c JOIN sessions s ON s.app_id = $1 AND s.visitor_id = c.visitor_id AND s.inferred
+             AND s.last_seen_at >= c.started_at - $3 * interval '1 millisecond' AND s.started_at <= c.last_seen_at + $3 * interval '1 millisecond'
+         ) SELECT DISTINCT id, visitor_id, started_at, last_seen_at, ended_at FROM chain`,
+        [appId, JSON.stringify(near.map((n) => ({ visitor_id: n.visitorId, from: n.from, to: n.to }))), gapMs],
       );
-      const byVisitor = new Map<string, KnownSession[]>();
-      for (const row of rows) {
-        const list = byVisitor.get(row.visitor_id) ?? [];
-        list.push({ id: row.id, startedAt: new Date(row.started_at), lastSeenAt: new Date(row.last_seen_at) });
-        byVisitor.set(row.visitor_id, list);
-      }
-      return byVisitor;
+      return rows.map(toSpan);
     },
 
-    /** Folds sessions that a late event bridged into one; the earliest one's landing facts are kept. */
-    async fold(appId: string, into: string, from: readonly string[]): Promise<void> {
-      await db.query(
-        `WITH gone AS (DELETE FROM sessions WHERE app_id = $1 AND id = ANY($2::text[]) RETURNING *),
-         all_rows AS (SELECT * FROM gone UNION ALL SELECT * FROM sessions WHERE app_id = $1 AND id = $3),
-         earliest AS (SELECT * FROM all_rows ORDER BY landing_at NULLS LAST, started_at LIMIT 1),
-         total AS (SELECT min(started_at) AS started_at, max(last_seen_at) AS last_seen_at,
-           sum(event_count)::integer AS event_count, max(user_id) AS user_id FROM all_rows),
-         latest_page AS (SELECT last_page_path, last_page_at FROM all_rows ORDER BY last_page_at DESC NULLS LAST LIMIT 1)
-         UPDATE sessions t SET started_at = total.started_at, last_seen_at = total.last_seen_at,
-           event_count = total.event_count, user_id = coalesce(t.user_id, total.user_id),
-           last_page_path = latest_page.last_page_path, last_page_at = latest_page.last_page_at,
-           ${LANDING_COLUMNS.map((c) => `${c} = earliest.${c}`).join(', ')}
-         FROM total, earliest, latest_page WHERE t.app_id = $1 AND t.id = $3`,
-        [appId, from, into],
+    /** The visitors' inferred sessions that could be open between `from` and `to` (events join them). */
+    async inferredOpenBetween(appId: string, visitorIds: readonly string[], from: Date, to: Date, gapMs: number): Promise<VisitorSpan[]> {
+      const rows = await db.query<SpanRow>(
+        `SELECT id, visitor_id, started_at, last_seen_at, ended_at FROM sessions
+         WHERE app_id = $1 AND visitor_id = ANY($2::text[]) AND inferred AND started_at <= $4
+           AND coalesce(ended_at, last_seen_at + $5 * interval '1 millisecond') >= $3`,
+        [appId, visitorIds, from, to, gapMs],
       );
+      return rows.map(toSpan);
+    },
+
+    /** Deletes sessions whose events moved elsewhere or that are rebuilt from their stored events. */
+    async remove(appId: string, ids: readonly string[]): Promise<void> {
+      if (ids.length === 0) return;
+      await db.query('DELETE FROM sessions WHERE app_id = $1 AND id = ANY($2::text[])', [appId, [...ids].sort(compareText)]);
     },
 
     /** Every session of the given anonymousIds and userIds, oldest first (at most `limit`, the latest kept). */

@@ -1,11 +1,11 @@
 /**
  * Where a session came from, decided once when the session starts. Precedence, first match wins:
- * paid click id → utm_medium → fbclid (organic Facebook) → utm_source → referrer host → direct.
+ * paid click id (unless another network's referrer carried it) → utm_medium → fbclid (organic Facebook) → utm_source → referrer host → direct.
  */
 import type { CampaignContext, Touch, TouchType } from '@headcount/schema';
 import { classifyMedium, normalizeCampaign } from './campaign';
 import { classifyHost, classifySourceName, type KnownSource } from './classifyReferrer';
-import { ORGANIC_CLICK_ID, mergeClickIds, paidClickNetwork } from './clickIds';
+import { ORGANIC_CLICK_ID, clickIdStaysPaid, mergeClickIds, paidClickNetwork } from './clickIds';
 import { hostOf, isAndroidAppUrl } from './hostOf';
 import { isInternalHost, stripWww } from './isInternalHost';
 import { readLandingParams } from './landingParams';
@@ -58,7 +58,7 @@ function decideTouch(
   const touch = (type: TouchType, source: string | null): SessionTouch => ({ type, source, host, url });
 
   const paidNetwork = paidClickNetwork(clickIds);
-  if (paidNetwork !== null) return touch('paid', paidNetwork);
+  if (paidNetwork !== null && clickIdStaysPaid(paidNetwork, known?.source ?? null)) return touch('paid', paidNetwork);
   const fbclid = ORGANIC_CLICK_ID in clickIds;
 
   const utmSource = campaign.source?.toLowerCase();

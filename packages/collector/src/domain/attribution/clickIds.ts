@@ -60,6 +60,34 @@ export function mergeClickIds(
   return merged;
 }
 
+/**
+ * The referrer sources where each network's click ids are genuinely appended: its own properties and the
+ * partners it syndicates ads to (Microsoft Advertising serves DuckDuckGo, Yahoo, Ecosia...).
+ */
+const NETWORK_REFERRER_SOURCES: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries({
+    google: ['google', 'youtube', 'gmail', 'google_news', 'startpage', 'ask'],
+    microsoft: ['bing', 'duckduckgo', 'yahoo', 'ecosia', 'aol', 'qwant', 'outlook', 'copilot', 'teams'],
+    linkedin: ['linkedin'],
+    tiktok: ['tiktok'],
+    x: ['x'],
+    reddit: ['reddit'],
+    pinterest: ['pinterest'],
+    snapchat: ['snapchat'],
+    yandex: ['yandex', 'yandex_mail'],
+    facebook: ['facebook', 'instagram', 'threads', 'whatsapp', 'meta_ai'],
+  }).map(([network, sources]) => [network, new Set(sources)]),
+);
+
+/**
+ * Whether a click id of `network` proves a paid click given the referrer's known source: yes without a known
+ * referrer (none, internal, a publisher of a display network) or from the network itself; no under another
+ * known source (an old ad link shared on LinkedIn, pasted into a Google search), which then decides the touch.
+ */
+export function clickIdStaysPaid(network: string, referrerSource: string | null): boolean {
+  return referrerSource === null || (NETWORK_REFERRER_SOURCES.get(network)?.has(referrerSource) ?? false);
+}
+
 /** The network of the first click id that proves a paid click (every known id but fbclid), or null. */
 export function paidClickNetwork(clickIds: Record<string, string>): string | null {
   for (const [name, network] of CLICK_ID_NETWORKS) {

@@ -1,0 +1,76 @@
+import type { SummarizedEvent } from '../domain/summarizeSessions';
+import type { Queryable } from './database';
+import { compareText } from './lockOrder';
+
+/** A stored event as session placement reads it: what a session summary needs, its id and its session. */
+export interface StoredVisitEvent extends SummarizedEvent {
+  messageId: string;
+  sessionId: string | null;
+}
+
+interface Row {
+  message_id: string;
+  session_id: string | null;
+  type: SummarizedEvent['type'];
+  event: string | null;
+  anonymous_id: string | null;
+  user_id: string | null;
+  timestamp: Date;
+  reason: unknown;
+  context: SummarizedEvent['context'] | null;
+}
+
+// Of the properties, a summary reads only a Session Ended's reason: the rest may be kilobytes.
+const COLUMNS = `message_id, session_id, type, event, anonymous_id, user_id, "timestamp", properties->'reason' AS reason, context`;
+
+const toEvent = (row: Row): StoredVisitEvent => ({
+  messageId: row.message_id,
+  sessionId: row.session_id,
+  type: row.type,
+  event: row.event,
+  anonymousId: row.anonymous_id,
+  userId: row.user_id,
+  timestamp: new Date(row.timestamp),
+  properties: row.reason === null || row.reason === undefined ? {} : { reason: row.reason as string },
+  context: row.context ?? {},
+});
+
+/** Stored events that inferred sessions are made of, read and moved when a write regroups them. */
+export function createVisitEventsRepository(db: Queryable) {
+  return {
+    async ofSessions(appId: string, sessionIds: readonly string[]): Promise<StoredVisitEvent[]> {
+      if (sessionIds.length === 0) return [];
+      const rows = await db.query<Row>(`SELECT ${COLUMNS} FROM events WHERE app_id = $1 AND session_id = ANY($2::text[])`, [appId, sessionIds]);
+      return rows.map(toEvent);
+    },
+
+    /**
+     * Events of these ids stored without a session that another sender than the SDK sent: server-side events
+     * that no visit was open for when they arrived. `from`/`to` null: at any time.
+     */
+    async waiting(appId: string, ids: readonly string[], from: Date | null, to: Date | null): Promise<StoredVisitEvent[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.query<Row>(
+        `SELECT ${COLUMNS} FROM events
+         WHERE app_id = $1 AND session_id IS NULL AND (anonymous_id = ANY($2::text[]) OR user_id = ANY($2::text[]))
+           AND ($3::timestamptz IS NULL OR "timestamp" >= $3) AND ($4::timestamptz IS NULL OR "timestamp" <= $4)
+           AND context->'library'->>'name' IS DISTINCT FROM '@headcount/browser'`,
+        [appId, ids, from, to],
+      );
+      return rows.map(toEvent);
+    },
+
+    /** Puts stored events into other sessions (null: none). */
+    async move(appId: string, moves: ReadonlyArray<{ messageId: string; sessionId: string | null }>): Promise<void> {
+      if (moves.length === 0) return;
+      // Rows in message id order, as the insert takes them: concurrent writers cannot deadlock on them.
+      const sorted = [...moves].sort((a, b) => compareText(a.messageId, b.messageId));
+      await db.query(
+        `UPDATE events e SET session_id = x.session_id
+         FROM jsonb_to_recordset($2::jsonb) AS x(message_id text, session_id text)
+         WHERE e.app_id = $1 AND e.message_id = x.message_id`,
+        [appId, JSON.stringify(sorted.map((m) => ({ message_id: m.messageId, session_id: m.sessionId })))],
+      );
+    },
+  };
+}
