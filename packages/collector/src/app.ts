@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import { createAppsRepository } from './apps/appsRepository';
+import { expireDeadLetters } from './ingest/expireDeadLetters';
 import { createAppResolver } from './http/auth';
 import { errorHandler, notFound } from './http/errors';
 import { createRateLimiter } from './http/rateLimit';
@@ -10,9 +11,11 @@ import { healthRoutes } from './routes/health';
 import { ingestRoutes } from './routes/ingest';
 import { liveRoutes } from './routes/live';
 import { readRoutes } from './routes/read';
+import { rejectedRoutes } from './routes/rejected';
 import { sdkScriptRoutes } from './routes/sdkScript';
 import { webhookRoutes } from './routes/webhook';
 import type { Database } from './storage/database';
+import { createDeadLetterRepository } from './storage/deadLetterRepository';
 import { createEventsRepository } from './storage/eventsRepository';
 import { createIdentityRepository } from './storage/identityRepository';
 import { createSessionsRepository } from './storage/sessionsRepository';
@@ -49,9 +52,12 @@ export function createApp(deps: CollectorDeps): Collector {
   const apps = createAppResolver(createAppsRepository(deps.db), () => now().getTime());
   const live = createLiveHub({ db: deps.db, now, log, options: deps.live });
   const ingest = createIngestService(deps.db, { onCommitted: (appIds) => live.activity(appIds) });
+  const deadLetters = createDeadLetterRepository(deps.db);
+  const stopExpiring = expireDeadLetters(deadLetters, now, log);
   const ingestDeps = {
     apps,
     ingest,
+    deadLetters,
     rateLimit: createRateLimiter(deps.rateLimitPerSecond ?? 0, () => now().getTime()),
     now,
   };
@@ -72,6 +78,7 @@ export function createApp(deps: CollectorDeps): Collector {
     stats: createStatsRepository(deps.db),
     now,
   }));
+  app.use(rejectedRoutes({ apps, deadLetters, now }));
   app.use(sdkScriptRoutes(deps.sdkPath));
   for (const router of deps.extraRoutes ?? []) app.use(router);
   app.use(notFound);
@@ -80,6 +87,7 @@ export function createApp(deps: CollectorDeps): Collector {
   return {
     app,
     async close() {
+      stopExpiring();
       live.endWatchers();
       await ingest.drain();
       // After the drain, so the last commits still reach the other processes.

@@ -40,8 +40,11 @@ describe('a request the database refuses, grouped with others', () => {
         if (!sql.includes('INSERT INTO events')) return q.query(sql, params);
         seenGroups.push(['poison', 'bystander'].filter((m) => payload.includes(m)));
         // The first write is slow, so the requests behind it queue up and share the next commit.
+        if (payload.includes('"bug"')) throw new TypeError('cannot read properties of undefined');
         if (payload.includes('first')) await new Promise((r) => setTimeout(r, 300));
-        if (payload.includes('poison')) throw new Error('invalid input syntax for type json');
+        if (payload.includes('poison')) {
+          throw Object.assign(new Error('invalid input syntax for type json'), { code: '22P02' });
+        }
         return q.query(sql, params);
       },
     });
@@ -50,16 +53,28 @@ describe('a request the database refuses, grouped with others', () => {
   });
   afterAll(() => c.close());
 
-  it('fails alone: the requests that shared its commit are retried on their own and stored', async () => {
-    const send = (marker: string) => post(`${c.url}/v1/batch`, { batch: [trackEvent({ anonymousId: marker })], writeKey: c.writeKey });
+  it('is refused alone: the requests that shared its commit, and its own neighbours, are stored', async () => {
+    const send = (...markers: string[]) =>
+      post(`${c.url}/v1/batch`, { batch: markers.map((marker) => trackEvent({ anonymousId: marker })), writeKey: c.writeKey });
     const firstAnswer = send('first');
     await new Promise((r) => setTimeout(r, 100));
-    const [first, poisoned, bystander] = await Promise.all([firstAnswer, send('poison'), send('bystander')]);
+    const [first, poisoned, bystander] = await Promise.all([firstAnswer, send('neighbour-1', 'poison', 'neighbour-2'), send('bystander')]);
     expect(first.status).toBe(200);
-    expect(poisoned.status).toBe(500);
+    expect(poisoned.status).toBe(200);
+    expect(poisoned.body).toMatchObject({ ok: true, accepted: 2, duplicates: 0 });
+    expect(poisoned.body.rejected).toEqual([{
+      index: 1, messageId: expect.any(String), error: { code: 'unstorable', message: expect.stringContaining('invalid input syntax') },
+    }]);
     expect(bystander.body).toMatchObject({ ok: true, accepted: 1 });
     expect(seenGroups).toContainEqual(['poison', 'bystander']);
     const stored = (await get(`${c.url}/v1/events?limit=100`, bearer(c.secretKey))).body.events.map((e: any) => e.anonymousId);
-    expect(stored.sort()).toEqual(['bystander', 'first']);
+    expect(stored.sort()).toEqual(['bystander', 'first', 'neighbour-1', 'neighbour-2']);
+    const kept = (await get(`${c.url}/v1/rejected`, bearer(c.secretKey))).body.rejected;
+    expect(kept).toMatchObject([{ code: 'unstorable', kind: 'event', body: { anonymousId: 'poison', type: 'track' } }]);
+  });
+
+  it('answers 500, never a rejection, when the failure is not the data\'s (a bug must not empty a queue)', async () => {
+    const res = await post(`${c.url}/v1/batch`, { batch: [trackEvent({ anonymousId: 'bug' })], writeKey: c.writeKey });
+    expect(res.status).toBe(500);
   });
 });

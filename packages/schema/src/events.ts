@@ -169,7 +169,13 @@ export type EventErrorCode =
   | 'missing_field'
   | 'invalid_field'
   | 'missing_identity'
-  | 'event_too_large';
+  | 'event_too_large'
+  /** Nested deeper than MAX_EVENT_DEPTH. */
+  | 'too_deep'
+  /** The request's events, each with the batch context merged in, passed MAX_STORED_BYTES_PER_REQUEST. */
+  | 'request_too_large'
+  /** Valid, yet the database refused it; kept in the dead-letter store. */
+  | 'unstorable';
 
 /** Answer of every ingest endpoint. */
 export interface IngestResponse {

@@ -2,4 +2,7 @@ export type * from './events';
 export type * from './read';
 export { SESSION_ENDED, SESSION_STARTED } from './events';
 export * from './limits';
-export { isIsoDate, isPlainObject, jsonBytes, validateBatchContext, validateEvent, type ValidationResult } from './validate';
+export { exceedsDepth, maxJsonDepth } from './jsonDepth';
+export {
+  isIsoDate, isPlainObject, isStorableTime, jsonBytes, validateBatchContext, validateEvent, type ValidateOptions, type ValidationResult,
+} from './validate';

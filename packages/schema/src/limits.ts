@@ -6,6 +6,15 @@ export const MAX_EVENT_BYTES = 32 * 1024;
 export const MAX_REQUEST_BYTES = 500 * 1024;
 /** Most events in one `POST /v1/batch`. */
 export const MAX_BATCH_EVENTS = 2500;
+/** Deepest nesting of an event's JSON (the event object itself is level 1). */
+export const MAX_EVENT_DEPTH = 64;
+/** Largest batch-level `context`, which is merged into every event of the batch. */
+export const MAX_BATCH_CONTEXT_BYTES = 8 * 1024;
+/** Most bytes one request may store once batch context is merged into its events (bounds amplification). */
+export const MAX_STORED_BYTES_PER_REQUEST = 4 * 1024 * 1024;
+/** Earliest and latest storable times (PostgreSQL has no year 0; the wire format has four-digit years). */
+export const MIN_STORABLE_TIME = Date.parse('0001-01-01T00:00:00Z');
+export const MAX_STORABLE_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 /** Longest `messageId`, the per-app dedupe key. */
 export const MAX_MESSAGE_ID_LENGTH = 100;
 /** Longest `anonymousId`, `userId`, `previousId`, `groupId` or `context.sessionId`. */

@@ -65,3 +65,20 @@ export interface StoredEvent {
   traits: JsonObject;
   context: EventContext;
 }
+
+/** One entry of the dead-letter store, as `GET /v1/rejected` returns it. */
+export interface RejectedEntry {
+  /** Its place in the store; `after=<id>` pages on. */
+  id: string;
+  /** When the collector received it. */
+  receivedAt: string;
+  /** Why it was not accepted, e.g. `"invalid_field"`. */
+  code: string;
+  message: string;
+  /** The messageId it was sent with, if any. */
+  messageId: string | null;
+  /** `event`: one event of a request; otherwise the endpoint of a whole body that could not be read. */
+  kind: string;
+  /** What was sent: the JSON value, or the text as received when it is not JSON (or too deep to nest). */
+  body: unknown;
+}

@@ -3,7 +3,12 @@
  * The collector runs it on every event; the SDK never imports it (types only).
  */
 import type { EventError, EventType, HeadcountEvent } from './events';
-import { MAX_EVENT_BYTES, MAX_ID_LENGTH, MAX_MESSAGE_ID_LENGTH, MAX_NAME_LENGTH } from './limits';
+import { isPlainObject } from './isPlainObject';
+import { exceedsDepth } from './jsonDepth';
+import { coerceLenientFields } from './lenient';
+import {
+  MAX_EVENT_BYTES, MAX_EVENT_DEPTH, MAX_ID_LENGTH, MAX_MESSAGE_ID_LENGTH, MAX_NAME_LENGTH, MAX_STORABLE_TIME, MIN_STORABLE_TIME,
+} from './limits';
 
 export type ValidationResult = { ok: true; event: HeadcountEvent } | { ok: false; error: EventError };
 
@@ -21,9 +26,7 @@ function fail(code: EventError['code'], message: string): never {
   throw new Invalid({ code, message });
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isPlainObject };
 
 function optionalString(obj: Record<string, unknown>, key: string, path: string, max?: number): void {
   const value = obj[key];
@@ -45,6 +48,7 @@ function optionalDate(obj: Record<string, unknown>, key: string): void {
   if (!isIsoDate(value)) {
     fail('invalid_field', `${key} must be an ISO 8601 date such as 2026-11-22T10:00:00.000Z`);
   }
+  if (!isStorableTime(Date.parse(value))) fail('invalid_field', `${key} must be between the years 0001 and 9999`);
 }
 
 function requiredString(obj: Record<string, unknown>, key: string, forType: string, max: number): void {
@@ -75,8 +79,13 @@ function validateContext(context: Record<string, unknown>): void {
   optionalString(context, 'sessionId', 'context.sessionId', MAX_ID_LENGTH);
 }
 
-function check(input: unknown, size: number | undefined): HeadcountEvent {
+function check(input: unknown, options: ValidateOptions): HeadcountEvent {
   if (!isPlainObject(input)) fail('invalid_event', 'each event must be a JSON object');
+  // First: anything below stringifies the event, which a pathological depth would overflow.
+  if (!options.depthChecked && exceedsDepth(input, MAX_EVENT_DEPTH)) {
+    fail('too_deep', `the event is nested deeper than ${MAX_EVENT_DEPTH} levels`);
+  }
+  coerceLenientFields(input);
   const type = input.type;
   if (type === undefined || type === null || type === '') fail('missing_field', 'type is required');
   if (typeof type !== 'string' || !EVENT_TYPES.has(type)) {
@@ -117,7 +126,7 @@ function check(input: unknown, size: number | undefined): HeadcountEvent {
       optionalObject(input, 'traits', 'traits');
       break;
   }
-  const bytes = size ?? jsonBytes(input);
+  const bytes = options.size ?? jsonBytes(input);
   if (bytes > MAX_EVENT_BYTES) fail('event_too_large', `event is ${bytes} bytes; the limit is ${MAX_EVENT_BYTES}`);
   return input as unknown as HeadcountEvent;
 }
@@ -136,13 +145,20 @@ export function jsonBytes(value: unknown): number {
   return bytes;
 }
 
+export interface ValidateOptions {
+  /** The event's JSON byte size when the caller knows it (or checks the size itself: 0). */
+  size?: number;
+  /** The caller measured the JSON's nesting (`maxJsonDepth` of the whole body) and it is within MAX_EVENT_DEPTH. */
+  depthChecked?: boolean;
+}
+
 /**
- * Checks one event against the wire format.
- * `size` may pass the event's JSON byte size when the caller knows it (or checks the size itself: 0).
+ * Checks one event against the wire format. Lenient forms whose meaning is clear (a numeric id,
+ * `"TRACK"`, `"1280"` for a screen width) are rewritten in place to their canonical form first.
  */
-export function validateEvent(input: unknown, size?: number): ValidationResult {
+export function validateEvent(input: unknown, options: ValidateOptions = {}): ValidationResult {
   try {
-    return { ok: true, event: check(input, size) };
+    return { ok: true, event: check(input, options) };
   } catch (err) {
     if (err instanceof Invalid) return { ok: false, error: err.error };
     throw err;
@@ -153,12 +169,19 @@ export function validateEvent(input: unknown, size?: number): ValidationResult {
 export function validateBatchContext(context: unknown): EventError | null {
   try {
     if (!isPlainObject(context)) fail('invalid_field', 'context must be an object');
+    if (exceedsDepth(context, MAX_EVENT_DEPTH - 1)) fail('too_deep', `context is nested deeper than ${MAX_EVENT_DEPTH - 1} levels`);
+    coerceLenientFields({ context });
     validateContext(context);
     return null;
   } catch (err) {
     if (err instanceof Invalid) return err.error;
     throw err;
   }
+}
+
+/** True for a time PostgreSQL can store and the wire format can write (years 0001 to 9999). */
+export function isStorableTime(ms: number): boolean {
+  return ms >= MIN_STORABLE_TIME && ms <= MAX_STORABLE_TIME;
 }
 
 /** True for the ISO 8601 dates the wire format takes. */

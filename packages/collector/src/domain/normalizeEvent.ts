@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { EventContext, EventType, HeadcountEvent, JsonObject } from '@headcount/schema';
 import { correctClockSkew } from './correctClockSkew';
+import { deriveMessageId } from './deriveMessageId';
 import { truncateIp } from './truncateIp';
 
 /** A validated event, ready to be sessionized and stored. */
@@ -23,6 +23,8 @@ export interface NormalizedEvent {
   properties: JsonObject | null;
   traits: JsonObject | null;
   context: EventContext;
+  /** Top-level fields the wire format does not name (Segment's `channel`, `integrations`, `projectId`...), kept as sent. */
+  extra: JsonObject | null;
   /** The stored columns as JSON (all but app and session), built once: the insert's payload and the event's size. */
   columnsJson: string;
 }
@@ -44,6 +46,21 @@ export interface RequestFacts {
 
 const PAGE_FIELDS = ['url', 'path', 'search', 'referrer', 'title'] as const;
 
+// Fields stored in columns of their own; `writeKey` is a credential, never stored.
+const NAMED_FIELDS: ReadonlySet<string> = new Set([
+  'type', 'messageId', 'anonymousId', 'userId', 'event', 'name', 'properties', 'traits', 'previousId', 'groupId',
+  'timestamp', 'originalTimestamp', 'sentAt', 'receivedAt', 'context', 'writeKey',
+]);
+
+function extraFieldsOf(event: HeadcountEvent): JsonObject | null {
+  let extra: JsonObject | null = null;
+  for (const key in event) {
+    if (NAMED_FIELDS.has(key)) continue;
+    (extra ??= {})[key] = (event as unknown as JsonObject)[key];
+  }
+  return extra;
+}
+
 const toDate = (value: string | undefined): Date | null => (value ? new Date(value) : null);
 
 /** Segment libraries put page facts in `properties`; the browser in `context.page`. Sessions read the latter. */
@@ -61,6 +78,8 @@ function fillPageContext(event: HeadcountEvent, context: EventContext): void {
  * its context is completed in place rather than copied, which matters on the ingest hot path.
  */
 export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): NormalizedEvent {
+  // Derived before the context is completed in place: from what was sent.
+  const messageId = event.messageId || deriveMessageId(event, facts);
   const merged: EventContext = facts.context ? { ...facts.context, ...event.context } : (event.context ?? {});
   fillPageContext(event, merged);
   const ip = truncateIp(merged.ip ?? facts.ip);
@@ -74,7 +93,7 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
   const hasProperties = event.type === 'track' || event.type === 'page' || event.type === 'screen';
   const hasTraits = event.type === 'identify' || event.type === 'group';
   const normalized: NormalizedEvent = {
-    messageId: event.messageId || `hc-${randomUUID()}`,
+    messageId,
     type: event.type,
     event: event.type === 'track' ? event.event : null,
     name: (event.type === 'page' || event.type === 'screen') && event.name ? event.name : null,
@@ -90,6 +109,7 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
     properties: hasProperties ? ((event as { properties?: JsonObject }).properties ?? {}) : null,
     traits: hasTraits ? ((event as { traits?: JsonObject }).traits ?? {}) : null,
     context: merged,
+    extra: extraFieldsOf(event),
     columnsJson: '',
   };
   normalized.columnsJson = columnsJsonOf(normalized);
@@ -114,6 +134,7 @@ function columnsJsonOf(e: NormalizedEvent): string {
     properties: e.properties,
     traits: e.traits,
     context: e.context,
+    extra: e.extra,
   });
 }
 

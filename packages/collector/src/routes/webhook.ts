@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { rawBodyOf, readJsonBody } from '../http/body';
+import { enforceOrigin } from '../http/cors';
 import { HttpError } from '../http/errors';
-import { ingestEvents, type IngestDeps } from './ingest';
+import { answerIngest, type IngestDeps } from './ingest';
 
 /** True when `signature` is the hex HMAC-SHA1 of `body` under `secret` (Segment's webhook destination). */
 export function signatureMatches(body: Buffer, secret: string, signature: string | undefined): boolean {
@@ -12,17 +13,21 @@ export function signatureMatches(body: Buffer, secret: string, signature: string
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
-/** `POST /v1/webhook/segment?writeKey=K`: one event as Segment's webhook destination posts it. */
+/** `POST /v1/webhook/segment?writeKey=K`: one event, or an array of them (Actions webhooks batch), as Segment posts them. */
 export function webhookRoutes(deps: IngestDeps): Router {
   const router = Router();
   router.post('/v1/webhook/segment', readJsonBody, async (req: Request, res: Response) => {
     const writeKey = typeof req.query.writeKey === 'string' ? req.query.writeKey : undefined;
     const app = await deps.apps.byWriteKey(writeKey);
-    if (app.webhookSecret && !signatureMatches(rawBodyOf(req), app.webhookSecret, req.get('X-Signature'))) {
+    // A browser posting here is held to the app's origins like any ingest path.
+    enforceOrigin(app, req.headers.origin, res);
+    const signed = Boolean(app.webhookSecret);
+    if (signed && !signatureMatches(rawBodyOf(req), app.webhookSecret as string, req.get('X-Signature'))) {
       throw new HttpError(401, 'invalid_signature', 'X-Signature must be the hex HMAC-SHA1 of the raw body under the webhook secret');
     }
     deps.rateLimit.take(app.id);
-    await ingestEvents(deps, app, req, res, 'any');
+    // Segment's own receipt time is trusted only when Segment proved it sent the body.
+    await answerIngest(deps, app, req, res, 'webhook', signed);
   });
   return router;
 }

@@ -38,12 +38,15 @@ interface EventRow {
   properties: JsonObject | null;
   traits: JsonObject | null;
   context: EventContext | null;
+  extra: JsonObject | null;
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 function toStoredEvent(row: EventRow): StoredEvent & { previousId?: string; groupId?: string } {
   return {
+    // Fields outside the wire format come first, so none can shadow a named one.
+    ...row.extra,
     messageId: row.message_id,
     type: row.type,
     event: row.event,
@@ -77,13 +80,13 @@ export function createEventsRepository(db: Queryable) {
         `{"app_id":"${appId}","session_id":${JSON.stringify(sessionId)},${event.columnsJson.slice(1)}`).join(',')}]`;
       const inserted = await db.query<{ app_id: string; message_id: string }>(
         `INSERT INTO events (app_id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
-           session_id, "timestamp", original_timestamp, sent_at, received_at, properties, traits, context)
+           session_id, "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra)
          SELECT app_id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
-           session_id, "timestamp", original_timestamp, sent_at, received_at, properties, traits, context
+           session_id, "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra
          FROM jsonb_to_recordset($1::jsonb) AS x(app_id text, message_id text, type text, event text, name text,
            anonymous_id text, user_id text, previous_id text, group_id text, session_id text, "timestamp" timestamptz,
            original_timestamp timestamptz, sent_at timestamptz, received_at timestamptz, properties jsonb,
-           traits jsonb, context jsonb)
+           traits jsonb, context jsonb, extra jsonb)
          ON CONFLICT (app_id, message_id) DO NOTHING
          RETURNING app_id, message_id`,
         [payload],
@@ -108,7 +111,7 @@ export function createEventsRepository(db: Queryable) {
       if (q.event) where.push(`event = $${params.push(q.event)}`);
       const rows = await db.query<EventRow>(
         `SELECT id::text AS id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id, session_id,
-           "timestamp", original_timestamp, sent_at, received_at, properties, traits, context
+           "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra
          FROM events WHERE ${where.join(' AND ')} ORDER BY "timestamp", id LIMIT ${q.limit + 1}`,
         params,
       );

@@ -2,6 +2,7 @@ import type { Database } from './database';
 import init from './migrations/0001_init.sql?raw';
 import deadLetter from './migrations/0002_dead_letter.sql?raw';
 import sessionLastPage from './migrations/0003_session_last_page.sql?raw';
+import eventExtra from './migrations/0004_event_extra.sql?raw';
 import waitingEvents from './migrations/0005_waiting_events.sql?raw';
 
 /** Numbered migrations, applied in order, each exactly once. */
@@ -9,6 +10,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 1, name: 'init', sql: init },
   { version: 2, name: 'dead_letter', sql: deadLetter },
   { version: 3, name: 'session_last_page', sql: sessionLastPage },
+  { version: 4, name: 'event_extra', sql: eventExtra },
   { version: 5, name: 'waiting_events', sql: waitingEvents },
 ];
 

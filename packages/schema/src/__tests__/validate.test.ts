@@ -44,15 +44,15 @@ describe('validateEvent', () => {
     [{ type: 'alias', userId: 'u' }, 'missing_field', 'previousId is required for alias'],
     [{ type: 'alias', anonymousId: 'a', previousId: 'p' }, 'missing_field', 'userId is required for alias'],
     [{ type: 'group', anonymousId: 'a' }, 'missing_field', 'groupId is required for group'],
-    [{ type: 'page', anonymousId: 5 }, 'invalid_field', 'anonymousId must be a string'],
+    [{ type: 'page', anonymousId: true }, 'invalid_field', 'anonymousId must be a string'],
     [{ type: 'page', anonymousId: 'a', messageId: 'x'.repeat(101) }, 'invalid_field', 'messageId must be at most 100 characters'],
     [{ type: 'page', anonymousId: 'a', timestamp: 'yesterday' }, 'invalid_field', 'timestamp must be an ISO 8601 date such as 2026-11-22T10:00:00.000Z'],
     [{ type: 'page', anonymousId: 'a', sentAt: 12 }, 'invalid_field', 'sentAt must be an ISO 8601 date such as 2026-11-22T10:00:00.000Z'],
     [{ type: 'page', anonymousId: 'a', context: 'x' }, 'invalid_field', 'context must be an object'],
     [{ type: 'page', anonymousId: 'a', context: { page: { url: 3 } } }, 'invalid_field', 'context.page.url must be a string'],
-    [{ type: 'page', anonymousId: 'a', context: { screen: { width: '1080' } } }, 'invalid_field', 'context.screen.width must be a number'],
+    [{ type: 'page', anonymousId: 'a', context: { screen: { width: '1080px' } } }, 'invalid_field', 'context.screen.width must be a number'],
     [{ type: 'page', anonymousId: 'a', context: { clickIds: { gclid: 1 } } }, 'invalid_field', 'context.clickIds.gclid must be a string'],
-    [{ type: 'page', anonymousId: 'a', context: { sessionId: 9 } }, 'invalid_field', 'context.sessionId must be a string'],
+    [{ type: 'page', anonymousId: 'a', context: { sessionId: { id: 9 } } }, 'invalid_field', 'context.sessionId must be a string'],
   ])('rejects %j with %s', (input, code, message) => {
     expect(errorOf(input)).toEqual({ code, message });
   });
