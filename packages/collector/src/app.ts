@@ -66,7 +66,7 @@ export function createApp(deps: CollectorDeps): Collector {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
   app.set('etag', false);
-  app.use(healthRoutes(deps.db));
+  app.use(healthRoutes(deps.db, ingest));
   app.use(ingestRoutes(ingestDeps));
   app.use(webhookRoutes(ingestDeps));
   app.use(liveRoutes({ apps, live }));

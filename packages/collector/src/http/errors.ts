@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { isConnectionError } from '../storage/database';
+import { WriteQueueFullError } from '../ingest/groupCommit';
+import { isConnectionError, isDatabaseTimeout } from '../storage/database';
 
 /** An error with its HTTP answer: `{"error": {"code", "message"}}`. */
 export class HttpError extends Error {
@@ -21,6 +22,8 @@ export class ValidationError extends HttpError {
 }
 
 export const RETRY_AFTER_DB_SECONDS = 5;
+// A full write queue drains in about a second under load: come back soon.
+export const RETRY_AFTER_QUEUE_FULL_SECONDS = 1;
 
 export interface ErrorReporting {
   log: (level: 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -33,7 +36,14 @@ export function errorHandler({ log, report }: ErrorReporting): ErrorRequestHandl
     const parserError = err as { type?: string; status?: number; message?: string };
     let error: HttpError;
     if (err instanceof HttpError) error = err;
-    else if (isConnectionError(err)) {
+    else if (err instanceof WriteQueueFullError) {
+      error = new HttpError(503, 'overloaded', 'too many writes are waiting for the database; retry later',
+        { 'Retry-After': String(RETRY_AFTER_QUEUE_FULL_SECONDS) });
+    } else if (isDatabaseTimeout(err)) {
+      error = new HttpError(503, 'database_timeout', 'the database did not answer in time (a held lock or an overloaded server); retry later',
+        { 'Retry-After': String(RETRY_AFTER_DB_SECONDS) });
+      log('warn', 'database timeout', { path: req.path, error: String(err) });
+    } else if (isConnectionError(err)) {
       error = new HttpError(503, 'database_unavailable', 'the database is unreachable; retry later',
         { 'Retry-After': String(RETRY_AFTER_DB_SECONDS) });
       log('warn', 'database unavailable', { path: req.path, error: String(err) });

@@ -16,6 +16,8 @@ export interface IngestService {
   write(app: App, events: NormalizedEvent[]): Promise<IngestResult>;
   /** Waits for writes in flight (graceful shutdown). */
   drain(): Promise<void>;
+  /** How long the oldest commit in flight has been running, in ms (a stuck writer fails /healthz). */
+  oldestCommitAgeMs(): number;
 }
 
 export interface IngestOptions {
@@ -88,5 +90,6 @@ export function createIngestService(db: Database, options: IngestOptions = {}): 
       return commits.submit({ app, events, size: events.length });
     },
     drain: () => commits.drain(),
+    oldestCommitAgeMs: () => commits.oldestFlushAgeMs(),
   };
 }

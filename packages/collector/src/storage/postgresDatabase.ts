@@ -30,7 +30,7 @@ const LISTEN_RETRY_MS = [0, 100, 250, 500, 1000, 2000];
 
 /** Translates a connection failure into DatabaseUnavailableError so callers answer 503. */
 function unavailable(err: unknown): never {
-  throw isConnectionError(err) ? new DatabaseUnavailableError(err) : err;
+  throw isConnectionError(err) && !(err instanceof DatabaseUnavailableError) ? new DatabaseUnavailableError(err) : err;
 }
 
 function queryableOf(client: pg.Pool | pg.PoolClient): Queryable {
