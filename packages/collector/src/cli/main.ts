@@ -1,5 +1,6 @@
 import { AppNameTakenError } from '../apps/appsRepository';
 import { appsCommand } from './appsCommands';
+import { rejectedCommand } from './rejectedCommands';
 import { lastOption, parseArgs, UsageError } from './parseArgs';
 import { ConfigError, readConfig, type Config } from '../config';
 import { startServer } from '../server';
@@ -14,6 +15,9 @@ const HELP = `Usage: headcount <command>
   apps create NAME [--origin URL]... [--active-window SECONDS] [--webhook-secret S] [--json]
   apps list [--json]
   apps rotate NAME [--json]       issue a new secret key
+  rejected list APP [--json] [--limit N]   the dead-letter store: what ingest could not accept (30 days)
+  rejected replay APP [--json]    re-ingest it (after a fix); what is accepted leaves the store
+  rejected purge APP              empty it
 
 Environment: DATABASE_URL (unset: embedded PGlite in HEADCOUNT_DATA_DIR, default ./.headcount),
 PORT, HOST, SENTRY_DSN, LOG_LEVEL, TRUST_PROXY, HEADCOUNT_RATE_LIMIT.`;
@@ -65,6 +69,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       }
       case 'apps':
         await withDatabase(config, (db) => appsCommand(db, rest, print));
+        return 0;
+      case 'rejected':
+        await withDatabase(config, (db) => rejectedCommand(db, rest, print));
         return 0;
       case undefined:
       case 'help':
