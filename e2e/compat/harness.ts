@@ -23,7 +23,7 @@ export interface CompatHarness {
   proxies: RecordingProxy[];
 }
 
-/** What one case produced: the library's view, the network as Chromium saw it, and the app's read API. */
+/** What one case produced: the library's view, the requests the collector got, and the app's read API. */
 export interface CaseRun {
   mode: string;
   config: ScenarioConfig;

@@ -1,6 +1,7 @@
 // RudderStack's analytics-js v3 from npm (bundled build), unmodified, on a page of another origin than the collector.
 import { describe, expect, it } from 'vitest';
-import { expectEveryCallStoredOnce, expectIds, expectSaneTimes, expectSessionAndAttribution, pathsRequested } from './expectStored';
+import { expectCorrectedTimes } from '../support/storedAsSent';
+import { expectEveryCallStoredOnce, expectIds, expectSessionAndAttribution, pathsRequested } from './expectStored';
 import { runCase, setUpCompatHarness } from './harness';
 
 const harness = setUpCompatHarness('rudderstackScenario.ts');
@@ -17,7 +18,8 @@ describe('@rudderstack/analytics-js v3 in Chromium, cross-origin', () => {
     expect(pathsRequested(run, 'POST')).toEqual([...paths].sort());
     expect(pathsRequested(run, 'OPTIONS')).toEqual([...preflighted].sort());
     expectIds(run, events, sent);
-    expectSaneTimes(run, events);
+    // Times: client time within the page's call window (page clock), corrected exactly.
+    expectCorrectedTimes(events, run.result);
     // RudderStack numbers its sessions; the collector keeps that session as its decimal string.
     expect(typeof run.result.sessionId).toBe('number');
     for (const event of sent.values()) expect((event.context as { sessionId?: unknown }).sessionId).toBe(run.result.sessionId);

@@ -1,6 +1,7 @@
 // Segment's analytics-next from npm, unmodified, on a page of another origin than the collector.
 import { describe, expect, it } from 'vitest';
-import { expectEveryCallStoredOnce, expectIds, expectSaneTimes, expectSessionAndAttribution, pathsRequested } from './expectStored';
+import { expectCorrectedTimes } from '../support/storedAsSent';
+import { expectEveryCallStoredOnce, expectIds, expectSessionAndAttribution, pathsRequested } from './expectStored';
 import { runCase, setUpCompatHarness } from './harness';
 
 const harness = setUpCompatHarness('segmentScenario.ts');
@@ -17,7 +18,8 @@ describe('@segment/analytics-next in Chromium, cross-origin', () => {
     expect(pathsRequested(run, 'OPTIONS')).toEqual([...paths].sort());
     expect([...sent.values()].every((e) => e.writeKey === run.config.writeKey)).toBe(true);
     expectIds(run, events, sent);
-    expectSaneTimes(run, events);
+    // Times: client time within the page's call window (page clock), corrected exactly.
+    expectCorrectedTimes(events, run.result);
     // analytics.js sends no session id: the collector infers one.
     expect([...sent.values()].some((e) => (e.context as { sessionId?: unknown } | undefined)?.sessionId !== undefined)).toBe(false);
     await expectSessionAndAttribution(run, events, null);
