@@ -1,4 +1,4 @@
-// @headcount/browser: ESM + CJS of `index` and `sentry` for npm, and the minified script-tag IIFE.
+// @headcount/browser: ESM + CJS of `index`, `sentry` and `live` for npm, and the minified script-tag IIFEs (SDK, live element).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -45,4 +45,25 @@ export const iife = {
   output: { file: join(pkgDir, 'dist/headcount.js'), format: 'iife', strict: false },
 };
 
-export default [libraryBuild(pkgDir, { index: 'src/index.ts', sentry: 'src/sentry.ts' }), iife];
+/** The live connection's own members: none is an option, attribute or wire field (e2e/liveElement.spec.ts runs the bundle). */
+const LIVE_INTERNAL_PROPERTIES =
+  /^(getState|subscribe|connection|subscribers|leave|follow|show|pollIntervalMs|maxStreamFailures|firstMessageTimeoutMs|expectedEveryMs|silenceMs|streamRetryMs|requestTimeoutMs|backoff|baseMs|maxMs|retryAfterMs|fatal|onWake)$/;
+
+/** `<headcount-live>` for any page, served by the collector at /headcount-live.js; test/liveSize.test.ts holds its budget. */
+export const liveIife = {
+  input: join(pkgDir, 'src/liveIife.ts'),
+  plugins: [
+    typescriptFor(pkgDir),
+    terser({
+      ecma: 2020,
+      compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
+      // builtins: the listed names are ours even where a DOM interface uses the same word (state, mode, stream).
+      mangle: { properties: { regex: LIVE_INTERNAL_PROPERTIES, builtins: true } },
+      format: { comments: false },
+    }),
+    reportSize(),
+  ],
+  output: { file: join(pkgDir, 'dist/headcount-live.js'), format: 'iife', strict: false },
+};
+
+export default [libraryBuild(pkgDir, { index: 'src/index.ts', sentry: 'src/sentry.ts', live: 'src/live.ts' }), iife, liveIife];

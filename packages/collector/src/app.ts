@@ -3,7 +3,7 @@ import { createAppsRepository } from './apps/appsRepository';
 import { expireDeadLetters } from './ingest/expireDeadLetters';
 import { createAppResolver } from './http/auth';
 import { errorHandler, notFound } from './http/errors';
-import { createRateLimiter } from './http/rateLimit';
+import { createAuthFailureLimiter, createRateLimiter } from './http/rateLimit';
 import { createIngestService } from './ingest/ingestService';
 import { createLiveHub, type LiveOptions } from './live/liveHub';
 import type { Logger } from './logger';
@@ -21,6 +21,9 @@ import { createIdentityRepository } from './storage/identityRepository';
 import { createSessionsRepository } from './storage/sessionsRepository';
 import { createStatsRepository } from './storage/statsRepository';
 
+// A client may fail 20 key checks in a row, then 10 a second: guessing keys or flooding lookups gets 429.
+const AUTH_FAILURES_PER_SECOND = 10;
+
 export interface CollectorDeps {
   db: Database;
   now?: () => Date;
@@ -29,6 +32,10 @@ export interface CollectorDeps {
   reportError?: (err: unknown) => void;
   /** Ingest requests per second per app; 0 turns the limit off. */
   rateLimitPerSecond?: number;
+  /** Ingest requests per second per client address within an app, checked before the app's; 0 (default) turns it off. */
+  rateLimitPerAddressPerSecond?: number;
+  /** Failed key checks (401) per second per client address before 429, bursts twice that; 0 turns it off. */
+  authFailuresPerSecond?: number;
   /** Express's `trust proxy` (TRUST_PROXY), for the client IP behind a load balancer. */
   trustProxy?: boolean | number | string;
   /** Path of the script-tag SDK served at /headcount.js. */
@@ -49,7 +56,9 @@ export interface Collector {
 export function createApp(deps: CollectorDeps): Collector {
   const now = deps.now ?? (() => new Date());
   const log: Logger = deps.logger ?? (() => {});
-  const apps = createAppResolver(createAppsRepository(deps.db), () => now().getTime());
+  const clock = () => now().getTime();
+  const apps = createAppResolver(createAppsRepository(deps.db), clock,
+    createAuthFailureLimiter(deps.authFailuresPerSecond ?? AUTH_FAILURES_PER_SECOND, clock));
   const live = createLiveHub({ db: deps.db, now, log, options: deps.live });
   const ingest = createIngestService(deps.db, { onCommitted: (appIds) => live.activity(appIds) });
   const deadLetters = createDeadLetterRepository(deps.db);
@@ -58,7 +67,7 @@ export function createApp(deps: CollectorDeps): Collector {
     apps,
     ingest,
     deadLetters,
-    rateLimit: createRateLimiter(deps.rateLimitPerSecond ?? 0, () => now().getTime()),
+    rateLimit: createRateLimiter({ perApp: deps.rateLimitPerSecond ?? 0, perAddress: deps.rateLimitPerAddressPerSecond ?? 0 }, clock),
     now,
   };
 

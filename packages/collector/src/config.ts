@@ -12,6 +12,8 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Ingest requests per second per app (HEADCOUNT_RATE_LIMIT); 0 turns the limit off. */
   rateLimitPerSecond: number;
+  /** Ingest requests per second per client address within an app (HEADCOUNT_RATE_LIMIT_PER_ADDRESS); 0 or absent turns it off. */
+  rateLimitPerAddressPerSecond?: number;
 }
 
 export class ConfigError extends Error {}
@@ -33,6 +35,7 @@ function trustProxyOf(value: string | undefined): Config['trustProxy'] {
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!isLogLevel(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of debug, info, warn, error, silent (got "${logLevel}")`);
+  const rateLimitPerSecond = integer('HEADCOUNT_RATE_LIMIT', env.HEADCOUNT_RATE_LIMIT, 1000, 0, 1_000_000);
   return {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: resolve(env.HEADCOUNT_DATA_DIR || '.headcount'),
@@ -41,6 +44,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sentryDsn: env.SENTRY_DSN || undefined,
     logLevel,
     trustProxy: trustProxyOf(env.TRUST_PROXY),
-    rateLimitPerSecond: integer('HEADCOUNT_RATE_LIMIT', env.HEADCOUNT_RATE_LIMIT, 1000, 0, 1_000_000),
+    rateLimitPerSecond,
+    // One address gets a tenth of its app's rate unless told otherwise, so one client cannot starve the rest.
+    rateLimitPerAddressPerSecond: integer('HEADCOUNT_RATE_LIMIT_PER_ADDRESS', env.HEADCOUNT_RATE_LIMIT_PER_ADDRESS,
+      Math.ceil(rateLimitPerSecond / 10), 0, 1_000_000),
   };
 }

@@ -67,6 +67,7 @@ export async function startServer(
     logger,
     reportError: sentry.report,
     rateLimitPerSecond: config.rateLimitPerSecond,
+    rateLimitPerAddressPerSecond: config.rateLimitPerAddressPerSecond,
     trustProxy: config.trustProxy,
     ...extra,
   });

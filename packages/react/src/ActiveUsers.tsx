@@ -1,5 +1,5 @@
 import type { CSSProperties, ReactNode } from 'react';
-import type { ActiveUsersStatus } from './live/activeUsersState';
+import type { ActiveUsersStatus } from '@headcount/browser/live';
 import { useActiveUsers } from './useActiveUsers';
 import { PULSE_CLASS, usePulseStyle } from './usePulseStyle';
 
@@ -8,6 +8,8 @@ export interface ActiveUsersProps {
   host: string;
   /** The app's public write key. */
   writeKey: string;
+  /** Count only the visitors whose latest page is this path (e.g. `/pricing`). */
+  path?: string | undefined;
   /** Render nothing while the count is 0 (default `true`); nothing is ever rendered while it is unknown. */
   hideWhenZero?: boolean;
   /** Class of the `aria-live` wrapper. */
@@ -25,8 +27,8 @@ function dotStyle(status: ActiveUsersStatus): CSSProperties {
 }
 
 /** How many people use the app right now: a pulsing dot and "N online", announced politely to screen readers. */
-export function ActiveUsers({ host, writeKey, hideWhenZero = true, className, children }: ActiveUsersProps) {
-  const { count, status } = useActiveUsers({ host, writeKey });
+export function ActiveUsers({ host, writeKey, path, hideWhenZero = true, className, children }: ActiveUsersProps) {
+  const { count, status } = useActiveUsers({ host, writeKey, path });
   const visible = count !== null && (count > 0 || !hideWhenZero);
   usePulseStyle(visible && !children);
   if (!visible) return null;

@@ -1,4 +1,5 @@
-// Builds the package with its real rollup config and checks that neither React nor the SDK ends up inside.
+// Builds the package with its real rollup config and checks that neither React nor the SDK ends up inside:
+// the live connection is imported from @headcount/browser/live (shared with <headcount-live>), never bundled.
 import { gzipSync } from 'node:zlib';
 import terser from '@rollup/plugin-terser';
 import { type OutputChunk, type RollupOptions, type OutputOptions, rollup, type RollupLog } from 'rollup';
@@ -17,8 +18,12 @@ const FOREIGN_CODE = [
   'useSyncExternalStore$1', // a bundled shim or copy
   '/v1/batch', // the SDK's ingest endpoint
   'sendBeacon', // the SDK's unload transport
-  '@headcount/browser', // its type import must be erased, not bundled or required
+  "'@headcount/browser'", // the SDK's main entry: its type import must be erased, not bundled or required
+  'new EventSource', // the live connection lives in @headcount/browser/live, shared with <headcount-live>
 ];
+
+/** What the package imports: its peers, and of the SDK only the live-count entry (no SDK code). */
+const IMPORTS = ['@headcount/browser/live', 'react', 'react/jsx-runtime'];
 
 const built = new Map<string, OutputChunk>();
 let minifiedEsm = '';
@@ -57,16 +62,16 @@ describe('rollup build of @headcount/react', () => {
     expect(built.get('cjs')?.fileName).toBe('index.cjs');
   });
 
-  it('ESM imports react and react/jsx-runtime instead of bundling them, and nothing else', () => {
+  it('ESM imports react, react/jsx-runtime and @headcount/browser/live instead of bundling them, and nothing else', () => {
     const esm = built.get('es')!;
-    expect([...esm.imports].sort()).toEqual(['react', 'react/jsx-runtime']);
+    expect([...esm.imports].sort()).toEqual(IMPORTS);
     expect(esm.code).toMatch(/from ['"]react['"]/);
     expect(esm.code).toMatch(/from ['"]react\/jsx-runtime['"]/);
   });
 
-  it('CJS requires react and react/jsx-runtime', () => {
+  it('CJS requires react, react/jsx-runtime and @headcount/browser/live', () => {
     const cjs = built.get('cjs')!;
-    expect([...cjs.imports].sort()).toEqual(['react', 'react/jsx-runtime']);
+    expect([...cjs.imports].sort()).toEqual(IMPORTS);
     expect(cjs.code).toMatch(/require\(['"]react['"]\)/);
     expect(cjs.code).toMatch(/require\(['"]react\/jsx-runtime['"]\)/);
   });

@@ -19,6 +19,14 @@ export const newWriteKey = () => `wk_${randomToken(24)}`;
 /** Reads everything: shown once, stored as a hash. */
 export const newSecretKey = () => `sk_${randomToken(40)}`;
 
+const WRITE_KEY_SHAPE = /^wk_[0-9A-Za-z]{24}$/;
+const SECRET_KEY_SHAPE = /^sk_[0-9A-Za-z]{40}$/;
+
+/** True when `key` could be a write key this collector issued: anything else is refused before any lookup. */
+export const isWriteKeyShaped = (key: string): boolean => key.length === 27 && WRITE_KEY_SHAPE.test(key);
+/** True when `key` could be a secret key this collector issued. */
+export const isSecretKeyShaped = (key: string): boolean => key.length === 43 && SECRET_KEY_SHAPE.test(key);
+
 /**
  * The public part of a secret key that finds its app (`sk_` and 8 characters): looking it up reveals
  * nothing about the 32 characters that follow, which are only ever compared as a hash, in constant time.

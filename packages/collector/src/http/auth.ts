@@ -1,50 +1,88 @@
 import type { Request } from 'express';
 import type { App, AppsRepository } from '../apps/appsRepository';
-import { secretMatches, secretPrefixOf } from '../apps/keys';
+import { isSecretKeyShaped, isWriteKeyShaped, secretMatches, secretPrefixOf } from '../apps/keys';
+import { createBoundedCache } from './boundedCache';
 import { HttpError } from './errors';
+import type { AuthFailureLimiter } from './rateLimit';
 
 // Apps change rarely; a short cache keeps key lookups off the ingest path, and a new app works within seconds.
 const CACHE_MS = 5000;
+// Only well-formed keys are cached (27 characters), so these bounds hold thousands of apps in a few MB.
+const KNOWN_APPS = { maxEntries: 10_000, maxBytes: 16 * 1024 * 1024 };
+// Unknown keys get a budget of their own: a flood of them never evicts the apps that exist.
+const UNKNOWN_KEYS = { maxEntries: 10_000, maxBytes: 2 * 1024 * 1024 };
 
 export interface AppResolver {
-  /** The app a write key belongs to, or a 401. */
-  byWriteKey(writeKey: string | undefined): Promise<App>;
-  /** The app a secret key belongs to, or a 401. */
-  bySecretKey(secretKey: string | undefined): Promise<App>;
+  /** The app a write key belongs to, or a 401 (a 429 once `client`, the caller's IP, failed too often). */
+  byWriteKey(writeKey: string | undefined, client?: string): Promise<App>;
+  /** The app a secret key belongs to, or a 401 (a 429 once `client` failed too often). */
+  bySecretKey(secretKey: string | undefined, client?: string): Promise<App>;
+  /** Estimated bytes the key cache holds (it stays within its bounds whatever keys are sent). */
+  cacheBytes(): number;
 }
 
-export function createAppResolver(apps: AppsRepository, now: () => number = Date.now): AppResolver {
-  const cache = new Map<string, { app: App | null; until: number }>();
+/** What an app costs in the cache: its strings (two bytes a character) and a fixed overhead. */
+function appBytes(app: App): number {
+  const text = app.id.length + app.name.length + app.writeKey.length + app.secretHash.length
+    + (app.webhookSecret?.length ?? 0) + app.origins.reduce((sum, origin) => sum + origin.length, 0);
+  return text * 2 + 400 + app.origins.length * 40;
+}
 
-  async function cached(key: string, load: () => Promise<App | null>): Promise<App | null> {
-    const hit = cache.get(key);
-    if (hit && hit.until > now()) return hit.app;
-    const app = await load();
-    if (cache.size > 10_000) cache.clear();
-    cache.set(key, { app, until: now() + CACHE_MS });
-    return app;
+const noFailureLimit: AuthFailureLimiter = { check() {}, failed() {} };
+
+export function createAppResolver(
+  apps: AppsRepository,
+  now: () => number = Date.now,
+  failures: AuthFailureLimiter = noFailureLimit,
+): AppResolver {
+  const known = createBoundedCache<{ app: App; until: number }>(KNOWN_APPS);
+  const unknown = createBoundedCache<number>(UNKNOWN_KEYS);
+
+  function refuse(client: string | undefined, error: HttpError): never {
+    failures.failed(client);
+    throw error;
   }
 
+  const unknownWriteKey = () => new HttpError(401, 'invalid_write_key', 'this write key belongs to no app; check it with `headcount apps list`');
+
   return {
-    async byWriteKey(writeKey) {
-      const app = writeKey ? await cached(`w:${writeKey}`, () => apps.findByWriteKey(writeKey)) : null;
-      if (!app) {
-        throw new HttpError(401, 'invalid_write_key', writeKey
-          ? 'this write key belongs to no app; check it with `headcount apps list`'
-          : "send the app's write key as the HTTP Basic user name, or as writeKey in the body or query string");
+    async byWriteKey(writeKey, client) {
+      const shaped = writeKey !== undefined && isWriteKeyShaped(writeKey);
+      const hit = shaped ? known.get(writeKey) : undefined;
+      if (hit && hit.until > now()) return hit.app;
+      failures.check(client);
+      if (!writeKey) {
+        refuse(client, new HttpError(401, 'invalid_write_key',
+          "send the app's write key as the HTTP Basic user name, or as writeKey in the body or query string"));
       }
+      // Refused before any lookup: a key of another shape was never issued here.
+      if (!shaped) {
+        refuse(client, new HttpError(401, 'invalid_write_key',
+          'this is not a write key (wk_ and 24 letters or digits); check it with `headcount apps list`'));
+      }
+      const missUntil = unknown.get(writeKey);
+      if (missUntil !== undefined && missUntil > now()) refuse(client, unknownWriteKey());
+      const app = await apps.findByWriteKey(writeKey);
+      if (!app) {
+        unknown.set(writeKey, now() + CACHE_MS, 8);
+        refuse(client, unknownWriteKey());
+      }
+      unknown.delete(writeKey);
+      known.set(writeKey, { app, until: now() + CACHE_MS }, appBytes(app));
       return app;
     },
-    async bySecretKey(secretKey) {
-      if (!secretKey) throw new HttpError(401, 'invalid_secret_key', 'send the secret key as `Authorization: Bearer <secretKey>`');
+    async bySecretKey(secretKey, client) {
+      failures.check(client);
+      if (!secretKey) refuse(client, new HttpError(401, 'invalid_secret_key', 'send the secret key as `Authorization: Bearer <secretKey>`'));
+      const wrong = () => new HttpError(401, 'invalid_secret_key', 'this secret key belongs to no app (keys are rotated with `headcount apps rotate`)');
+      if (!isSecretKeyShaped(secretKey)) refuse(client, wrong());
       // Never cached: a rotated secret must stop working at once.
       const candidates = await apps.findBySecretPrefix(secretPrefixOf(secretKey));
       const app = candidates.find((candidate) => secretMatches(secretKey, candidate.secretHash));
-      if (!app) {
-        throw new HttpError(401, 'invalid_secret_key', 'this secret key belongs to no app (keys are rotated with `headcount apps rotate`)');
-      }
+      if (!app) refuse(client, wrong());
       return app;
     },
+    cacheBytes: () => known.bytes + unknown.bytes,
   };
 }
 

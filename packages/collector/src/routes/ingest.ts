@@ -4,12 +4,13 @@ import type { App } from '../apps/appsRepository';
 import { writeKeyOf, type AppResolver } from '../http/auth';
 import { jsonBodyOf, rawBodyOf, readJsonBody } from '../http/body';
 import { allowAnyOrigin, enforceOrigin } from '../http/cors';
+import type { RateLimiter } from '../http/rateLimit';
 import { ingestRequest, type IngestPipeline } from '../ingest/ingestRequest';
 import type { Endpoint } from '../ingest/requestEvents';
 
 export interface IngestDeps extends IngestPipeline {
   apps: AppResolver;
-  rateLimit: { take(appId: string): void };
+  rateLimit: RateLimiter;
   now: () => Date;
 }
 
@@ -49,9 +50,9 @@ export async function answerIngest(
 export function ingestRoutes(deps: IngestDeps): Router {
   const router = Router();
   const handle = (endpoint: Endpoint) => async (req: Request, res: Response) => {
-    const app = await deps.apps.byWriteKey(writeKeyOf(req));
+    const app = await deps.apps.byWriteKey(writeKeyOf(req), req.ip);
     enforceOrigin(app, req.headers.origin, res);
-    deps.rateLimit.take(app.id);
+    deps.rateLimit.take(app.id, req.ip);
     await answerIngest(deps, app, req, res, endpoint);
   };
   router.use(INGEST_PATHS, allowAnyOrigin);

@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import type { App } from '../apps/appsRepository';
 import { secretKeyOf, type AppResolver } from '../http/auth';
 import { HttpError, ValidationError } from '../http/errors';
-import { encodeCursor, queryCursor, queryDate, queryLimit, queryString } from '../http/query';
+import { encodeCursor, pathParam, queryCursor, queryDate, queryLimit, queryString } from '../http/query';
 import type { EventsRepository } from '../storage/eventsRepository';
 import type { IdentityRepository } from '../storage/identityRepository';
 import type { SessionsRepository } from '../storage/sessionsRepository';
@@ -23,7 +23,7 @@ const DEFAULT_STATS_DAYS = 30;
 const STORED_TYPES = new Set(['track', 'page', 'screen', 'identify', 'alias', 'group']);
 
 /** Authenticates a read with the app's secret key (the write key never reads anything). */
-export const readerOf = (apps: AppResolver) => (req: Request): Promise<App> => apps.bySecretKey(secretKeyOf(req));
+export const readerOf = (apps: AppResolver) => (req: Request): Promise<App> => apps.bySecretKey(secretKeyOf(req), req.ip);
 
 export function readRoutes(deps: ReadDeps): Router {
   const router = Router();
@@ -31,8 +31,7 @@ export function readRoutes(deps: ReadDeps): Router {
 
   router.get('/v1/events', async (req, res) => {
     const app = await reader(req);
-    const cursor = queryCursor(req);
-    if (cursor && !/^\d+$/.test(cursor[1])) throw new ValidationError('after', 'must be the `next` cursor of a previous page');
+    const cursor = queryCursor(req, 'serial');
     const type = queryString(req, 'type');
     if (type && !STORED_TYPES.has(type)) throw new ValidationError('type', 'must be one of track, page, screen, identify, alias, group');
     const limit = queryLimit(req);
@@ -64,7 +63,7 @@ export function readRoutes(deps: ReadDeps): Router {
 
   router.get('/v1/anonymous/:anonymousId', async (req, res) => {
     const app = await reader(req);
-    const { anonymousId } = req.params as { anonymousId: string };
+    const anonymousId = pathParam(req, 'anonymousId');
     const [userId, sessions] = await Promise.all([
       deps.identities.userOf(app.id, anonymousId),
       deps.sessions.ofVisitor(app.id, { anonymousIds: [anonymousId], userIds: [] }),
@@ -75,7 +74,7 @@ export function readRoutes(deps: ReadDeps): Router {
 
   router.get('/v1/users/:userId', async (req, res) => {
     const app = await reader(req);
-    const { userId } = req.params as { userId: string };
+    const userId = pathParam(req, 'userId');
     const ids = await deps.identities.idsOf(app.id, userId);
     const sessions = await deps.sessions.ofVisitor(app.id, ids);
     if (sessions.length === 0 && ids.anonymousIds.length === 0 && ids.userIds.length === 1) {

@@ -9,15 +9,28 @@ export function defaultSdkPath(): string {
   return createRequire(import.meta.url).resolve('@headcount/browser/headcount.js');
 }
 
-/** `GET /headcount.js`: the SDK first-party, from the host it sends to; cacheable, with an ETag. */
-export function sdkScriptRoutes(sdkPath: () => string = defaultSdkPath): Router {
-  const router = Router();
-  let cached: { body: Buffer; etag: string } | undefined;
+/** Where the built `<headcount-live>` element lives, in the same package. */
+export function defaultLiveElementPath(): string {
+  return createRequire(import.meta.url).resolve('@headcount/browser/headcount-live.js');
+}
 
-  router.get('/headcount.js', async (req, res) => {
+/**
+ * `GET /headcount.js` (the SDK) and `GET /headcount-live.js` (the live counter element), first-party from the
+ * host they talk to; cacheable, with an ETag.
+ */
+export function sdkScriptRoutes(sdkPath: () => string = defaultSdkPath, liveElementPath: () => string = defaultLiveElementPath): Router {
+  const router = Router();
+  serveScript(router, '/headcount.js', sdkPath, 'the browser SDK');
+  serveScript(router, '/headcount-live.js', liveElementPath, 'the live counter element');
+  return router;
+}
+
+function serveScript(router: Router, route: string, path: () => string, what: string): void {
+  let cached: { body: Buffer; etag: string } | undefined;
+  router.get(route, async (req, res) => {
     if (!cached) {
-      const body = await readFile(sdkPath()).catch(() => {
-        throw new HttpError(404, 'sdk_not_built', 'the browser SDK is not built; run `pnpm build`');
+      const body = await readFile(path()).catch(() => {
+        throw new HttpError(404, 'sdk_not_built', `${what} is not built; run \`pnpm build\``);
       });
       cached = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
     }
@@ -33,5 +46,4 @@ export function sdkScriptRoutes(sdkPath: () => string = defaultSdkPath): Router 
     }
     res.send(cached.body);
   });
-  return router;
 }

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ActiveUsers } from '../ActiveUsers';
-import { activeBody, FakeEventSource, jsonResponse } from './fakes';
+import { activeBody, FakeEventSource, jsonResponse } from '../../../browser/src/live/__tests__/fakes';
 import { type Mounted, mount, settle, update } from './renderInDom';
 
 const props = { host: 'https://collector.test', writeKey: 'wk_component' };

@@ -1,10 +1,9 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ActiveUsers } from '../ActiveUsers';
-import { openActiveUsersConnections } from '../live/activeUsersRegistry';
-import type { ActiveUsersState } from '../live/activeUsersState';
+import { openActiveUsersConnections, type ActiveUsersState } from '@headcount/browser/live';
 import { useActiveUsers } from '../useActiveUsers';
-import { activeBody, FakeEventSource, invalidWriteKey, jsonResponse } from './fakes';
+import { activeBody, FakeEventSource, invalidWriteKey, jsonResponse } from '../../../browser/src/live/__tests__/fakes';
 import { type Mounted, mount, settle, update } from './renderInDom';
 
 const props = { host: 'https://collector.test', writeKey: 'wk_hook' };

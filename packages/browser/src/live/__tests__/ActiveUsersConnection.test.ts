@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { activeBody, FakeEventSource, invalidWriteKey, jsonResponse } from '../../__tests__/fakes';
-import { ActiveUsersConnection, DEFAULT_TUNING } from '../ActiveUsersConnection';
+import { activeBody, FakeEventSource, invalidWriteKey, jsonResponse } from './fakes';
+import { createActiveUsersConnection, DEFAULT_TUNING } from '../ActiveUsersConnection';
 import { activeUsersEndpoints } from '../activeUsersEndpoints';
-import type { LiveEnvironment } from '../liveEnvironment';
+import type { LiveEnvironment, WakeReason } from '../liveEnvironment';
 
 const endpoints = activeUsersEndpoints('https://collector.test/', 'wk_1');
 
@@ -17,11 +17,21 @@ function setup(options: { eventSource?: boolean; fetch?: FetchMock } = {}) {
     setTimeout: (callback, ms) => setTimeout(callback, ms),
     clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
     random: () => 0.5,
+    // Fake timers move Date too: a jump of the system time stands for a device that slept.
+    now: () => Date.now(),
+    onWake(callback) {
+      wakers.add(callback);
+      return () => void wakers.delete(callback);
+    },
   };
-  const connection = new ActiveUsersConnection(endpoints, env);
+  const wakers = new Set<(reason: WakeReason) => void>();
+  const connection = createActiveUsersConnection(endpoints, env);
   const statuses: string[] = [];
   connection.subscribe(() => statuses.push(connection.getState().status));
-  return { connection, fetchMock, statuses };
+  const wake = (reason: WakeReason) => {
+    for (const callback of [...wakers]) callback(reason);
+  };
+  return { connection, fetchMock, statuses, wake, wakers };
 }
 
 /** With random() = 0.5 the n-th reconnection waits 0.75 × 1 s × 2^n. */
@@ -273,7 +283,8 @@ describe('ActiveUsersConnection polling fallback', () => {
     expect(connection.getState()).toEqual({ count: 11, status: 'live', error: null });
 
     const polls = fetchMock.mock.calls.length;
-    await vi.advanceTimersByTimeAsync(DEFAULT_TUNING.pollIntervalMs * 3);
+    // Less than the silence watchdog: this stream said nothing more, and may not.
+    await vi.advanceTimersByTimeAsync(DEFAULT_TUNING.pollIntervalMs * 2);
     expect(fetchMock.mock.calls.length).toBe(polls);
     connection.close();
   });
@@ -290,5 +301,73 @@ describe('ActiveUsersConnection polling fallback', () => {
     expect(connection.getState().status).toBe('polling');
     expect(FakeEventSource.live()).toHaveLength(0);
     connection.close();
+  });
+});
+
+describe('ActiveUsersConnection never shows a stale count as live', () => {
+  it('reconnects a stream silent for 45 s (a half-open connection), and is live again only with a new message', async () => {
+    const { connection } = setup({ fetch: vi.fn(async () => jsonResponse(200, activeBody(5))) });
+    connection.start();
+    const first = FakeEventSource.latest();
+    first.emitActive(5);
+    // The collector repeats the count at least every 30 s: a healthy quiet stream never trips the watchdog.
+    await vi.advanceTimersByTimeAsync(30_000);
+    first.emitActive(5);
+    await vi.advanceTimersByTimeAsync(DEFAULT_TUNING.silenceMs - 1);
+    expect(connection.getState()).toEqual({ count: 5, status: 'live', error: null });
+    expect(FakeEventSource.instances).toHaveLength(1);
+
+    await vi.advanceTimersByTimeAsync(1);
+    expect(first.closed).toBe(true);
+    expect(connection.getState()).toMatchObject({ count: 5, status: 'connecting' });
+    await vi.advanceTimersByTimeAsync(reconnectDelay(0));
+    expect(FakeEventSource.live()).toHaveLength(1);
+    expect(connection.getState().status).toBe('connecting');
+    FakeEventSource.latest().emitActive(2);
+    expect(connection.getState()).toEqual({ count: 2, status: 'live', error: null });
+    connection.close();
+  });
+
+  it('reconnects at once when the network comes back', async () => {
+    const { connection, wake } = setup();
+    connection.start();
+    FakeEventSource.latest().emitActive(4);
+    wake('online');
+    expect(FakeEventSource.instances).toHaveLength(2);
+    expect(FakeEventSource.instances[0]!.closed).toBe(true);
+    expect(connection.getState()).toMatchObject({ count: 4, status: 'connecting' });
+    FakeEventSource.latest().emitActive(6);
+    expect(connection.getState()).toEqual({ count: 6, status: 'live', error: null });
+    connection.close();
+  });
+
+  it('reconnects at once when the page becomes visible after a quiet spell (sleep), not after a glance away', async () => {
+    const { connection, wake } = setup();
+    connection.start();
+    FakeEventSource.latest().emitActive(4);
+    await vi.advanceTimersByTimeAsync(1000);
+    wake('visible');
+    expect(FakeEventSource.instances).toHaveLength(1);
+
+    // Timers do not run while a device sleeps; the wall clock does.
+    vi.setSystemTime(Date.now() + 10 * 60_000);
+    wake('visible');
+    expect(FakeEventSource.instances).toHaveLength(2);
+    expect(connection.getState().status).toBe('connecting');
+    connection.close();
+  });
+
+  it('polls at once on wake when it has no stream, and stops listening for wakes when closed', async () => {
+    const fetchMock: FetchMock = vi.fn(async () => jsonResponse(200, activeBody(3)));
+    const { connection, wake, wakers } = setup({ eventSource: false, fetch: fetchMock });
+    connection.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    wake('online');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+    expect(connection.getState()).toEqual({ count: 3, status: 'polling', error: null });
+    connection.close();
+    expect(wakers.size).toBe(0);
   });
 });
