@@ -1,7 +1,8 @@
 // Segment's analytics-next from npm, unmodified, on a page of another origin than the collector.
 import { describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually';
 import { expectCorrectedTimes } from '../support/storedAsSent';
-import { expectEveryCallStoredOnce, expectIds, expectSessionAndAttribution, pathsRequested } from './expectStored';
+import { expectCorsAnswers, expectEveryCallStoredOnce, expectIds, expectSessionAndAttribution, pathsRequested } from './expectStored';
 import { runCase, setUpCompatHarness } from './harness';
 
 const harness = setUpCompatHarness('segmentScenario.ts');
@@ -13,8 +14,12 @@ describe('@segment/analytics-next in Chromium, cross-origin', () => {
   ])('%s mode: every call stored once with its ids, times, an inferred session and its source', async (mode, paths) => {
     const run = await runCase(harness(), 'segment', mode);
     const { events, sent } = await expectEveryCallStoredOnce(run);
-    // The library's own paths, authenticated by HTTP Basic: the browser preflights each of them.
-    expect(pathsRequested(run, 'POST')).toEqual([...paths].sort());
+    // Its own metrics go to /v1/m: answered 200, nothing stored.
+    await eventually('analytics-next metrics answered', () => run.calls.find((c) => c.path === '/v1/m' && c.status !== null));
+    expectCorsAnswers(run);
+    expect(await run.read.events()).toHaveLength(events.length);
+    // The library's own paths; events carry HTTP Basic, so the browser preflights each (metrics are plain text/plain).
+    expect(pathsRequested(run, 'POST')).toEqual([...paths, '/v1/m'].sort());
     expect(pathsRequested(run, 'OPTIONS')).toEqual([...paths].sort());
     expect([...sent.values()].every((e) => e.writeKey === run.config.writeKey)).toBe(true);
     expectIds(run, events, sent);
