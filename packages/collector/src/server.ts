@@ -55,7 +55,13 @@ export async function startServer(
   const options = { ...DEFAULT_SERVER_OPTIONS, ...serverOptions };
   const logger = createLogger(config.logLevel);
   const sentry = await sentryReporter(config.sentryDsn);
-  const db = await openDatabase(config);
+  let close = async () => {};
+  const db = await openDatabase(config, {
+    onLockLost(err) {
+      logger('error', err.message);
+      void close();
+    },
+  });
   try {
     await migrate(db);
   } catch (err) {
@@ -90,7 +96,7 @@ export async function startServer(
   logger('info', 'collector listening', { url, database: db.kind });
 
   let closing: Promise<void> | undefined;
-  const close = () => (closing ??= (async () => {
+  close = () => (closing ??= (async () => {
     const deadline = performance.now() + options.shutdownGraceMs;
     const left = () => deadline - performance.now();
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppsRepository } from '../src/apps/appsRepository';
 import { secretMatches } from '../src/apps/keys';
 import { main } from '../src/cli/main';
+import { lockDataDir } from '../src/storage/dataDirLock';
 import { openDatabase } from '../src/storage/openDatabase';
 import { createScratchDatabase, backends } from './support/databases';
 
@@ -92,16 +93,13 @@ describe('headcount CLI on the embedded database', () => {
   it('refuses to open the embedded database while another process holds it', async () => {
     const env = { HEADCOUNT_DATA_DIR: mkdtempSync(join(tmpdir(), 'headcount-lock-')), DATABASE_URL: '' };
     expect((await headcount(['migrate'], env)).code).toBe(0);
-    // Process 1 is always alive: its pid file stands for a running `headcount serve`.
-    const pidFile = join(env.HEADCOUNT_DATA_DIR as string, 'headcount.pid');
-    writeFileSync(pidFile, '1');
+    // A running `headcount serve` holds the lock; here with this very PID, as a container's PID 1 would.
+    const serving = await lockDataDir(env.HEADCOUNT_DATA_DIR);
     const res = await headcount(['apps', 'list'], env);
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/in use by process 1 /);
-    // A pid file whose process is gone is stale and taken over.
-    writeFileSync(pidFile, '999999999');
+    expect(res.stderr).toMatch(/is in use by another process .*: its lock is alive/);
+    serving.release();
     expect((await headcount(['apps', 'list'], env)).code).toBe(0);
-    expect(existsSync(pidFile)).toBe(false);
   });
 });
 

@@ -1,19 +1,35 @@
 import { mkdirSync } from 'node:fs';
 import type { Database } from './database';
-import { lockDataDir } from './dataDirLock';
+import { lockDataDir, type DataDirLockLostError } from './dataDirLock';
 import { openPglite } from './pgliteDatabase';
 import { openPostgres } from './postgresDatabase';
 
+export interface OpenDatabaseHooks {
+  /** The embedded database's lock was taken over by another process: this one has stopped writing. */
+  onLockLost?: (err: DataDirLockLostError) => void;
+}
+
 /** PostgreSQL when a URL is given, else embedded PGlite in `dataDir` (claimed for this process). */
-export async function openDatabase(options: { databaseUrl?: string | undefined; dataDir: string }): Promise<Database> {
+export async function openDatabase(
+  options: { databaseUrl?: string | undefined; dataDir: string },
+  hooks: OpenDatabaseHooks = {},
+): Promise<Database> {
   if (options.databaseUrl) return openPostgres({ connectionString: options.databaseUrl });
   mkdirSync(options.dataDir, { recursive: true });
-  const unlock = lockDataDir(options.dataDir);
+  let db: Database | undefined;
+  const lock = await lockDataDir(options.dataDir, {
+    onLost(err) {
+      // Two processes must never write one data dir: close ours at once, whatever it was doing.
+      void db?.close().catch(() => {});
+      hooks.onLockLost?.(err);
+    },
+  });
   try {
-    const db = await openPglite(options.dataDir);
-    return { ...db, close: () => db.close().finally(unlock) };
+    const opened = await openPglite(options.dataDir);
+    db = opened;
+    return { ...opened, close: () => opened.close().finally(() => lock.release()) };
   } catch (err) {
-    unlock();
+    lock.release();
     throw err;
   }
 }
