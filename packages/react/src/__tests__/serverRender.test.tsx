@@ -43,6 +43,7 @@ describe('server render', () => {
           null,
           createElement(ActiveUsers, { host: 'https://collector.test', writeKey: 'wk_ssr' }),
           createElement(ActiveUsers, { host: 'https://collector.test', writeKey: 'wk_ssr', hideWhenZero: false }),
+          createElement(ActiveUsers, { host: 'https://collector.test', writeKey: 'wk_ssr', path: '/pricing', hideWhenZero: false }),
           createElement(ActiveUsers, { host: 'https://collector.test', writeKey: 'wk_ssr', children: (count: number) => `${count} here` }),
           createElement(HeadcountProvider, { client: {} as never }),
         ),

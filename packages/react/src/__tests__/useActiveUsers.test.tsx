@@ -11,8 +11,8 @@ let mounted: Mounted | undefined;
 let fetchMock: ReturnType<typeof vi.fn<(url: string) => Promise<Response>>>;
 
 /** Records every state the hook renders with. */
-function Probe({ seen, host = props.host, writeKey = props.writeKey }: { seen: ActiveUsersState[]; host?: string; writeKey?: string }) {
-  const state = useActiveUsers({ host, writeKey });
+function Probe({ seen, host = props.host, writeKey = props.writeKey, path }: { seen: ActiveUsersState[]; host?: string; writeKey?: string; path?: string }) {
+  const state = useActiveUsers({ host, writeKey, path });
   if (seen[seen.length - 1] !== state) seen.push(state);
   return <output>{state.status}</output>;
 }
@@ -80,6 +80,47 @@ describe('useActiveUsers', () => {
       'https://collector.test/v1/active/stream?writeKey=wk_hook',
       'https://collector.test/v1/active/stream?writeKey=wk_other',
     ]);
+  });
+
+  it('follows one path with its own connection, shared by every component on that path', async () => {
+    const onPricing: ActiveUsersState[] = [];
+    mounted = await mount(
+      <>
+        <Probe seen={[]} />
+        <Probe seen={onPricing} path="/pricing" />
+        <ActiveUsers {...props} path="/pricing" />
+      </>,
+    );
+    expect(FakeEventSource.instances.map((source) => source.url)).toEqual([
+      'https://collector.test/v1/active/stream?writeKey=wk_hook',
+      'https://collector.test/v1/active/stream?writeKey=wk_hook&path=%2Fpricing',
+    ]);
+    await update(() => FakeEventSource.instances[1]!.emitActive(3));
+    expect(onPricing.at(-1)).toEqual({ count: 3, status: 'live', error: null });
+    expect(mounted.container.textContent).toBe('connecting' + 'live' + '3 online');
+
+    await mounted.rerender(<Probe seen={onPricing} path="/docs" />);
+    await settle();
+    expect(FakeEventSource.live().map((source) => source.url)).toEqual(['https://collector.test/v1/active/stream?writeKey=wk_hook&path=%2Fdocs']);
+  });
+
+  it('leaves live for connecting when the stream goes silent for 45 s, and reconnects', async () => {
+    vi.useFakeTimers();
+    const seen: ActiveUsersState[] = [];
+    mounted = await mount(<Probe seen={seen} />);
+    const first = FakeEventSource.latest();
+    await update(() => first.emitActive(4));
+    await update(() => vi.advanceTimersByTime(44_999));
+    expect(seen.at(-1)).toEqual({ count: 4, status: 'live', error: null });
+    const silentFrom = seen.length;
+    await update(() => vi.advanceTimersByTime(1));
+    expect(first.closed).toBe(true);
+    await update(() => vi.advanceTimersByTime(1000));
+    expect(FakeEventSource.live()).toHaveLength(1);
+    // Meanwhile GET /v1/active gave a count (8), never shown as live.
+    expect(seen.slice(silentFrom).map((state) => [state.status, state.count])).toEqual([['connecting', 4], ['connecting', 8]]);
+    await update(() => FakeEventSource.latest().emitActive(5));
+    expect(seen.at(-1)).toEqual({ count: 5, status: 'live', error: null });
   });
 
   it('moves to the new app when the write key changes', async () => {
