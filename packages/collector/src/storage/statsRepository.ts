@@ -13,19 +13,33 @@ export interface Stats {
 }
 
 const TOP = 10;
+/** Alias chains longer than this are cut (a cycle of aliases would otherwise never end). */
+const MAX_ALIAS_HOPS = 20;
 
 /** Aggregates for a time range, all from stored columns (touches were classified at ingest). */
 export function createStatsRepository(db: Queryable) {
   return {
     async summary(appId: string, from: Date, to: Date): Promise<Stats> {
       const range = [appId, from, to];
-      // Visitors are people: an anonymous session of someone who later identified counts as that user.
+      // Visitors are people: an anonymous session of someone who later identified counts as that user, and an
+      // id renamed by alias counts as the id it became (followed to the end, a bounded walk against alias cycles).
       const [totals] = await db.query<{ sessions: number; visitors: number; average: number | null }>(
-        `SELECT count(*)::integer AS sessions,
-           count(DISTINCT coalesce(user_id, (SELECT i.user_id FROM identities i WHERE i.app_id = s.app_id
-             AND i.anonymous_id = s.anonymous_id ORDER BY i.last_seen_at DESC LIMIT 1), anonymous_id))::integer AS visitors,
+        `WITH RECURSIVE ranged AS (
+           SELECT s.started_at, s.last_seen_at, s.ended_at,
+             coalesce(s.user_id, (SELECT i.user_id FROM identities i WHERE i.app_id = s.app_id
+               AND i.anonymous_id = s.anonymous_id ORDER BY i.last_seen_at DESC LIMIT 1), s.anonymous_id, s.visitor_id) AS person
+           FROM sessions s WHERE app_id = $1 AND started_at >= $2 AND started_at < $3 AND NOT bot
+         ),
+         renamed(person, id, depth) AS (
+           SELECT DISTINCT person, person, 0 FROM ranged
+           UNION ALL
+           SELECT r.person, a.user_id, r.depth + 1 FROM renamed r JOIN aliases a ON a.app_id = $1 AND a.previous_id = r.id
+           WHERE r.depth < ${MAX_ALIAS_HOPS}
+         ),
+         canonical AS (SELECT DISTINCT ON (person) person, id FROM renamed ORDER BY person, depth DESC, id)
+         SELECT count(*)::integer AS sessions, count(DISTINCT canonical.id)::integer AS visitors,
            avg(extract(epoch FROM coalesce(ended_at, last_seen_at) - started_at))::float8 AS average
-         FROM sessions s WHERE app_id = $1 AND started_at >= $2 AND started_at < $3 AND NOT bot`,
+         FROM ranged JOIN canonical USING (person)`,
         range,
       );
       const topEvents = await db.query<{ event: string; count: number }>(
@@ -34,10 +48,14 @@ export function createStatsRepository(db: Queryable) {
          GROUP BY event ORDER BY count DESC, event LIMIT ${TOP}`,
         [...range, [SESSION_STARTED, SESSION_ENDED]],
       );
+      // A page view's path: context.page.path, else the path of context.page.url (all some senders give), else its name.
+      const path = `coalesce(nullif(context->'page'->>'path', ''),
+        CASE WHEN context->'page'->>'url' ~ '^[a-zA-Z][a-zA-Z0-9+.-]*://'
+          THEN coalesce(nullif(substring(context->'page'->>'url' FROM '^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*([^?#]*)'), ''), '/') END,
+        name)`;
       const topPages = await db.query<{ path: string; views: number }>(
-        `SELECT coalesce(context->'page'->>'path', name) AS path, count(*)::integer AS views FROM events
-         WHERE app_id = $1 AND "timestamp" >= $2 AND "timestamp" < $3 AND type = 'page'
-           AND coalesce(context->'page'->>'path', name) IS NOT NULL
+        `SELECT ${path} AS path, count(*)::integer AS views FROM events
+         WHERE app_id = $1 AND "timestamp" >= $2 AND "timestamp" < $3 AND type = 'page' AND ${path} IS NOT NULL
          GROUP BY 1 ORDER BY views DESC, path LIMIT ${TOP}`,
         range,
       );
