@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../storage/database';
+import type { Database, ListenHooks } from '../storage/database';
 import type { Logger } from '../logger';
 import { paceTask } from './paceTask';
 
@@ -20,8 +20,11 @@ export interface ActivityChannel {
   publish(appIds: Iterable<string>): void;
   /** Sends a notification that only proves, when it comes back, that our LISTEN connection still works. */
   probe(): void;
-  /** Calls `onActivity` for every notification (`fromSelf` for our own echoes); resolves to an unsubscribe. */
-  listen(onActivity: (appId: string, fromSelf: boolean) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `onActivity` for every notification (`fromSelf` for our own echoes); resolves to an unsubscribe.
+   * A dropped connection re-listens by itself: `hooks.onUp` says notifications may have been missed.
+   */
+  listen(onActivity: (appId: string, fromSelf: boolean) => void, hooks?: ListenHooks): Promise<() => Promise<void>>;
   /** Sends what is still queued. */
   flush(): Promise<void>;
 }
@@ -53,11 +56,11 @@ export function createActivityChannel(db: Database, log: Logger): ActivityChanne
       queued.add(PROBE);
       sender.request();
     },
-    listen(onActivity) {
+    listen(onActivity, hooks) {
       return db.listen(ACTIVITY_CHANNEL, (payload) => {
         const [appId = '', from] = payload.split(SEPARATOR);
         onActivity(appId, from === token);
-      });
+      }, hooks);
     },
     async flush() {
       sender.stop();

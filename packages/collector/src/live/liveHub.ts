@@ -94,6 +94,9 @@ export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
   let listening: Promise<void> | undefined;
   let probeSentAt = 0;
   let lastEchoAt = 0;
+  // The LISTEN connection dropped and the database is re-establishing it: poll until it is back.
+  let listenDown = false;
+  const hearing = () => Boolean(unlisten) && !listenDown;
 
   /** Marks the count stale; it is recounted now if someone follows it or waits for it, else at the next read. */
   function requestRecount(entry: Watched): void {
@@ -105,7 +108,7 @@ export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
     const last = entry.last;
     return Boolean(last) && entry.covered === entry.requested
       // Without LISTEN, other processes' changes go unnoticed between polls.
-      && (!shared || Boolean(unlisten))
+      && (!shared || hearing())
       && (!last!.nextDropAt || now() < last!.nextDropAt);
   }
 
@@ -179,7 +182,7 @@ export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
 
   function ensureListening(): void {
     if (!shared || closed || unlisten || listening) return;
-    listening = channel.listen(onNotification).then(
+    listening = channel.listen(onNotification, { onDown: onListenDown, onUp: onListenUp }).then(
       (stop) => {
         if (closed) return void stop().catch(() => {});
         unlisten = stop;
@@ -193,9 +196,24 @@ export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
     });
   }
 
+  function onListenDown(): void {
+    listenDown = true;
+    clearTimeout(tick);
+    tick = undefined;
+    scheduleTick();
+  }
+
+  /** Notifications sent while LISTEN was down are lost: recount everything at once. */
+  function onListenUp(): void {
+    listenDown = false;
+    probeSentAt = 0;
+    for (const entry of watched.values()) requestRecount(entry);
+  }
+
   /** A LISTEN connection can die quietly: our own probe not coming back is how we notice. */
   function checkListening(): void {
     if (!unlisten) return ensureListening();
+    if (listenDown) return;
     if (probeSentAt > lastEchoAt) {
       log('warn', 'LISTEN stopped answering; listening again');
       const stale = unlisten;
@@ -216,7 +234,7 @@ export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
       for (const entry of watched.values()) requestRecount(entry);
       if (shared) checkListening();
       scheduleTick();
-    }, shared && !unlisten ? Math.min(opts.pollWithoutListenMs, opts.resyncMs) : opts.resyncMs);
+    }, shared && !hearing() ? Math.min(opts.pollWithoutListenMs, opts.resyncMs) : opts.resyncMs);
     tick.unref();
   }
 
