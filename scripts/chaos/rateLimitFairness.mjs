@@ -20,8 +20,11 @@ export async function run({ command = BUILT_COLLECTOR, perApp = 200, connections
     const { writeKey } = await createCollectorApp({ command, databaseUrl: database.url, name: 'chaos' });
     // A low app-wide ceiling, so the abuser alone could exhaust it if it were the only limit; per address: a tenth.
     collector = await startCollectorProcess({ command, port: await freePort(), env: { DATABASE_URL: database.url, HEADCOUNT_RATE_LIMIT: String(perApp) } });
+    // The visitor alone first: what the machine gives it without the abuse, to read the figures against.
+    const alone = startVisitor({ url: collector.url, writeKey });
+    await new Promise((r) => setTimeout(r, 3000));
+    const visitorAlone = await alone.stop();
     const visitor = startVisitor({ url: collector.url, writeKey });
-    await new Promise((r) => setTimeout(r, 1000));
     const rssBeforeMb = rssMb(collector.pid);
     const rss = watchRss(collector.pid);
 
@@ -46,6 +49,7 @@ export async function run({ command = BUILT_COLLECTOR, perApp = 200, connections
       abusiveRequestsPerSecond: Math.round(abuse.sent / abuseSeconds),
       abuser: abuse.statuses,
       abuserRetryAfter: abuse.retryAfterSeconds,
+      visitorAlone,
       visitor: visits,
       rssBeforeMb,
       rssPeakMb,

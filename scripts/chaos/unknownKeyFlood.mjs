@@ -25,8 +25,11 @@ export async function run({ command = BUILT_COLLECTOR, keys = 3000, keyBytes = 4
     const { writeKey } = await createCollectorApp({ command, databaseUrl: database.url, name: 'chaos' });
     // The documented defaults: 1,000 requests a second per app, 100 per address, 20 failed key checks per address.
     collector = await startCollectorProcess({ command, port: await freePort(), env: { DATABASE_URL: database.url, HEADCOUNT_RATE_LIMIT: '1000' } });
+    // The visitor alone first: what the machine gives it without the abuse, to read the figures against.
+    const alone = startVisitor({ url: collector.url, writeKey });
+    await new Promise((r) => setTimeout(r, 3000));
+    const visitorAlone = await alone.stop();
     const visitor = startVisitor({ url: collector.url, writeKey });
-    await new Promise((r) => setTimeout(r, 1000));
     const rssBeforeMb = rssMb(collector.pid);
     const rss = watchRss(collector.pid);
     const padding = 'k'.repeat(keyBytes);
@@ -70,6 +73,7 @@ export async function run({ command = BUILT_COLLECTOR, keys = 3000, keyBytes = 4
       rssBeforeMb,
       rssPeakMb,
       rssAfterMb,
+      visitorAlone,
       visitor: visits,
       collectorExited: collector.exit() !== undefined,
     };
