@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config';
 import { clientKeyOf, createRateLimiter } from '../src/http/rateLimit';
@@ -81,5 +82,20 @@ describe('an abusive client does not starve the other visitors of its app', () =
     const visits = [];
     for (let i = 0; i < 4; i++) visits.push((await post(`${c.url}/v1/batch`, { batch: [trackEvent()], writeKey: c.writeKey }, visitor)).status);
     expect(visits).toEqual([200, 200, 200, 200]);
+  });
+
+  it('forged webhook signatures are charged to their sender: 429 after its burst, while Segment still gets through', async () => {
+    const secret = 'whsec-test';
+    const hooked = await c.createApp({ name: 'hooked', webhookSecret: secret });
+    const url = `${c.url}/v1/webhook/segment?writeKey=${hooked.writeKey}`;
+    const forger = { 'X-Forwarded-For': '203.0.113.99', 'X-Signature': '00'.repeat(20) };
+    const forged = [];
+    for (let i = 0; i < 6; i++) forged.push((await post(url, trackEvent(), forger)).status);
+    expect(forged).toEqual([401, 401, 401, 401, 429, 429]);
+
+    const body = JSON.stringify(trackEvent());
+    const signature = createHmac('sha1', secret).update(body).digest('hex');
+    const segment = await post(url, body, { 'X-Forwarded-For': '198.51.100.77', 'X-Signature': signature });
+    expect(segment.status).toBe(200);
   });
 });

@@ -21,11 +21,12 @@ export function webhookRoutes(deps: IngestDeps): Router {
     const app = await deps.apps.byWriteKey(writeKey, req.ip);
     // A browser posting here is held to the app's origins like any ingest path.
     enforceOrigin(app, req.headers.origin, res);
+    // Before the signature: forged bodies are charged to their sender's address like any other request.
+    deps.rateLimit.take(app.id, req.ip);
     const signed = Boolean(app.webhookSecret);
     if (signed && !signatureMatches(rawBodyOf(req), app.webhookSecret as string, req.get('X-Signature'))) {
       throw new HttpError(401, 'invalid_signature', 'X-Signature must be the hex HMAC-SHA1 of the raw body under the webhook secret');
     }
-    deps.rateLimit.take(app.id, req.ip);
     // Segment's own receipt time is trusted only when Segment proved it sent the body.
     await answerIngest(deps, app, req, res, 'webhook', signed);
   });
