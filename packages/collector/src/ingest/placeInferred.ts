@@ -56,8 +56,7 @@ function linksIn(events: readonly NormalizedEvent[]): Array<[string, string]> {
 const idsOf = (e: { anonymousId: string | null; userId: string | null }) => [e.anonymousId, e.userId].filter((id): id is string => id !== null);
 
 /**
- * Places a write's events without a session id (see inferSessions): under a lock on every id of the people
- * involved, regroups each visitor's activity with the stored events near it, moves stored events whose visit
+ * Places a write's events without a session id (see inferSessions): under the app's placement lock, regroups each visitor's activity with the stored events near it, moves stored events whose visit
  * changed, and puts server-side events (fresh, in regrouped sessions, or waiting for a visit) into the
  * session of their person open at their time.
  */
@@ -68,15 +67,17 @@ export async function placeInferred(tx: Queryable, app: App, events: readonly No
   const originHosts = originHostsOf(app);
   const placement: InferredPlacement = { sessionOf: new Map(), joinsOnly: new Set(), rebuild: new Set() };
 
-  const seeds = [...new Set(events.flatMap(idsOf))];
+  // One placement per app at a time: a person's ids, sessions and waiting events span visitors whose links
+  // another writer may be adding right now, so the links are read under the lock, fresh.
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${app.id}\ninferred placement`]);
+  // An alias names its previous id too: its person is reached through the links of that id.
+  const seeds = [...new Set(events.flatMap((e) => [...idsOf(e), ...(e.previousId ? [e.previousId] : [])]))];
   const stored = await identities.linksOf(app.id, seeds);
   const storedKeys = new Set(stored.map((link) => link.join('\n')));
   const written = linksIn(events);
   const componentOf = componentsOf([...stored, ...written]);
   const seedComponents = new Set(seeds.map(componentOf));
-  const people = [...new Set([...seeds, ...stored.flat()])].filter((id) => seedComponents.has(componentOf(id))).sort(compareText);
-  // Two writers placing the same person at once would each open a session or move the same events: serialize them.
-  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k', [people.map((id) => `${app.id}\n${id}`)]);
+  const people = [...new Set([...seeds, ...stored.flat()])].filter((id) => seedComponents.has(componentOf(id)));
 
   // An event already stored is a duplicate the insert skips: it must not move anything.
   const already = new Set(
