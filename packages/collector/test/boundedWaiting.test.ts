@@ -59,6 +59,27 @@ describe.runIf(backends().includes('postgres'))('a table locked by someone else 
   });
 });
 
+describe.runIf(backends().includes('postgres'))('migrations on postgres', () => {
+  it('wait for another collector migrating, beyond the serving lock timeout', async () => {
+    const scratch = await createScratchDatabase();
+    const db = openPostgres({ connectionString: scratch.url, timeouts: { lockMs: 100 } });
+    const other = new pg.Client({ connectionString: scratch.url });
+    await other.connect();
+    try {
+      // Another collector is migrating: it holds the migration lock for longer than the lock timeout.
+      await other.query('SELECT pg_advisory_lock(7280001)');
+      const migrating = migrate(db);
+      await new Promise((r) => setTimeout(r, 500));
+      await other.query('SELECT pg_advisory_unlock(7280001)');
+      await expect(migrating).resolves.toBeInstanceOf(Array);
+    } finally {
+      await other.end();
+      await db.close();
+      await scratch.drop();
+    }
+  });
+});
+
 describe('a database that never finishes a commit', () => {
   let base: Awaited<ReturnType<typeof openTestDatabase>>;
   let stuck: Database;

@@ -20,6 +20,8 @@ const MIGRATION_LOCK = 7_280_001;
 /** Applies missing migrations; safe to run at every start and from several processes at once. */
 export async function migrate(db: Database): Promise<number[]> {
   return db.transaction(async (tx) => {
+    // A migration may rewrite a large table or wait for another collector's: the serving timeouts do not apply.
+    await tx.exec('SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0');
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.exec(`CREATE TABLE IF NOT EXISTS headcount_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
