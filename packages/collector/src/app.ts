@@ -7,12 +7,15 @@ import { createAuthFailureLimiter, createRateLimiter } from './http/rateLimit';
 import { createIngestService } from './ingest/ingestService';
 import { createLiveHub, type LiveOptions } from './live/liveHub';
 import type { Logger } from './logger';
+import { adminAppsRoutes } from './routes/adminApps';
+import { dashboardRoutes, type DashboardSignIn } from './routes/dashboard';
 import { healthRoutes } from './routes/health';
 import { ingestRoutes } from './routes/ingest';
 import { liveRoutes } from './routes/live';
 import { readRoutes } from './routes/read';
 import { rejectedRoutes } from './routes/rejected';
 import { sdkScriptRoutes } from './routes/sdkScript';
+import { statsRoutes } from './routes/stats';
 import { webhookRoutes } from './routes/webhook';
 import type { Database } from './storage/database';
 import { createDeadLetterRepository } from './storage/deadLetterRepository';
@@ -20,6 +23,7 @@ import { createEventsRepository } from './storage/eventsRepository';
 import { createIdentityRepository } from './storage/identityRepository';
 import { createSessionsRepository } from './storage/sessionsRepository';
 import { createStatsRepository } from './storage/statsRepository';
+import { createStatsSeriesRepository } from './storage/statsSeriesRepository';
 
 // A client may fail 20 key checks in a row, then 10 a second: guessing keys or flooding lookups gets 429.
 const AUTH_FAILURES_PER_SECOND = 10;
@@ -42,6 +46,12 @@ export interface CollectorDeps {
   sdkPath?: () => string;
   /** Extra routes mounted before the 404 handler (the demo's static examples). */
   extraRoutes?: express.Router[];
+  /** HEADCOUNT_ADMIN_TOKEN: reads every app (X-Headcount-App names which) and lists them at GET /v1/apps. */
+  adminToken?: string;
+  /** Folder of the built dashboard served at /dashboard (default: @headcount/dashboard's dist). */
+  dashboardDir?: () => string;
+  /** One-time sign-in links for the dashboard (the demo's); without it, POST /dashboard/ticket always answers 401. */
+  dashboardSignIn?: DashboardSignIn;
   /** Live count tuning (SSE heartbeat, recount pacing); tests shorten it. */
   live?: Partial<LiveOptions>;
 }
@@ -58,9 +68,9 @@ export function createApp(deps: CollectorDeps): Collector {
   const log: Logger = deps.logger ?? (() => {});
   const clock = () => now().getTime();
   const apps = createAppResolver(createAppsRepository(deps.db), clock,
-    createAuthFailureLimiter(deps.authFailuresPerSecond ?? AUTH_FAILURES_PER_SECOND, clock));
+    createAuthFailureLimiter(deps.authFailuresPerSecond ?? AUTH_FAILURES_PER_SECOND, clock), deps.adminToken);
   const live = createLiveHub({ db: deps.db, now, log, options: deps.live });
-  const ingest = createIngestService(deps.db, { onCommitted: (appIds) => live.activity(appIds) });
+  const ingest = createIngestService(deps.db, { onCommitted: (appIds, requests) => live.activity(appIds, requests) });
   const deadLetters = createDeadLetterRepository(deps.db);
   const stopExpiring = expireDeadLetters(deadLetters, now, log);
   const ingestDeps = {
@@ -87,7 +97,10 @@ export function createApp(deps: CollectorDeps): Collector {
     stats: createStatsRepository(deps.db),
     now,
   }));
+  app.use(statsRoutes({ apps, series: createStatsSeriesRepository(deps.db), now }));
+  app.use(adminAppsRoutes({ apps, db: deps.db }));
   app.use(rejectedRoutes({ apps, deadLetters, now }));
+  app.use(dashboardRoutes(deps.dashboardDir, deps.dashboardSignIn));
   app.use(sdkScriptRoutes(deps.sdkPath));
   for (const router of deps.extraRoutes ?? []) app.use(router);
   app.use(notFound);

@@ -14,6 +14,8 @@ export interface Config {
   rateLimitPerSecond: number;
   /** Ingest requests per second per client address within an app (HEADCOUNT_RATE_LIMIT_PER_ADDRESS); 0 or absent turns it off. */
   rateLimitPerAddressPerSecond?: number;
+  /** HEADCOUNT_ADMIN_TOKEN: reads every app (the dashboard's app switcher, GET /v1/apps); unset, there is none. */
+  adminToken?: string;
 }
 
 export class ConfigError extends Error {}
@@ -29,6 +31,15 @@ function trustProxyOf(value: string | undefined): Config['trustProxy'] {
   if (value === undefined || value === '' || value === 'false') return false;
   if (value === 'true') return true;
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+// An admin token reads every app: one short enough to guess is refused at start.
+const MIN_ADMIN_TOKEN_LENGTH = 24;
+
+function adminTokenOf(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (value.length < MIN_ADMIN_TOKEN_LENGTH) throw new ConfigError(`HEADCOUNT_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (try \`openssl rand -hex 24\`)`);
+  return value;
 }
 
 /** Reads the environment variables the README documents. */
@@ -48,5 +59,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // One address gets a tenth of its app's rate unless told otherwise, so one client cannot starve the rest.
     rateLimitPerAddressPerSecond: integer('HEADCOUNT_RATE_LIMIT_PER_ADDRESS', env.HEADCOUNT_RATE_LIMIT_PER_ADDRESS,
       Math.ceil(rateLimitPerSecond / 10), 0, 1_000_000),
+    adminToken: adminTokenOf(env.HEADCOUNT_ADMIN_TOKEN),
   };
 }

@@ -75,6 +75,7 @@ export async function startServer(
     rateLimitPerSecond: config.rateLimitPerSecond,
     rateLimitPerAddressPerSecond: config.rateLimitPerAddressPerSecond,
     trustProxy: config.trustProxy,
+    adminToken: config.adminToken,
     ...extra,
   });
   const server = createServer({

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type { App, AppsRepository } from '../apps/appsRepository';
 import { isSecretKeyShaped, isWriteKeyShaped, secretMatches, secretPrefixOf } from '../apps/keys';
@@ -15,8 +16,13 @@ const UNKNOWN_KEYS = { maxEntries: 10_000, maxBytes: 2 * 1024 * 1024 };
 export interface AppResolver {
   /** The app a write key belongs to, or a 401 (a 429 once `client`, the caller's IP, failed too often). */
   byWriteKey(writeKey: string | undefined, client?: string): Promise<App>;
-  /** The app a secret key belongs to, or a 401 (a 429 once `client` failed too often). */
-  bySecretKey(secretKey: string | undefined, client?: string): Promise<App>;
+  /**
+   * The app a secret key belongs to, or a 401 (a 429 once `client` failed too often). The admin token
+   * (HEADCOUNT_ADMIN_TOKEN) reads any app: the one `chosenApp` names (its id or name, from `X-Headcount-App`).
+   */
+  bySecretKey(secretKey: string | undefined, client?: string, chosenApp?: string): Promise<App>;
+  /** Whether `token` is the admin token (never true when none is configured). */
+  isAdmin(token: string | undefined): boolean;
   /** Estimated bytes the key cache holds (it stays within its bounds whatever keys are sent). */
   cacheBytes(): number;
 }
@@ -30,11 +36,18 @@ function appBytes(app: App): number {
 
 const noFailureLimit: AuthFailureLimiter = { check() {}, failed() {} };
 
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
 export function createAppResolver(
   apps: AppsRepository,
   now: () => number = Date.now,
   failures: AuthFailureLimiter = noFailureLimit,
+  adminToken?: string,
 ): AppResolver {
+  const adminDigest = adminToken ? digest(adminToken) : undefined;
+  // Compared as hashes in constant time: neither the token's length nor its content leaks through timing.
+  const matchesAdmin = (token: string | undefined) => adminDigest !== undefined && token !== undefined
+    && timingSafeEqual(digest(token), adminDigest);
   const known = createBoundedCache<{ app: App; until: number }>(KNOWN_APPS);
   const unknown = createBoundedCache<number>(UNKNOWN_KEYS);
 
@@ -71,9 +84,15 @@ export function createAppResolver(
       known.set(writeKey, { app, until: now() + CACHE_MS }, appBytes(app));
       return app;
     },
-    async bySecretKey(secretKey, client) {
+    async bySecretKey(secretKey, client, chosenApp) {
       failures.check(client);
       if (!secretKey) refuse(client, new HttpError(401, 'invalid_secret_key', 'send the secret key as `Authorization: Bearer <secretKey>`'));
+      if (matchesAdmin(secretKey)) {
+        if (!chosenApp) throw new HttpError(400, 'app_required', 'with the admin token, name the app to read in the X-Headcount-App header (its id or name)');
+        const app = (await apps.list()).find((candidate) => candidate.id === chosenApp || candidate.name === chosenApp);
+        if (!app) throw new HttpError(404, 'app_not_found', `no app has the id or name "${chosenApp}"; GET /v1/apps lists them`);
+        return app;
+      }
       const wrong = () => new HttpError(401, 'invalid_secret_key', 'this secret key belongs to no app (keys are rotated with `headcount apps rotate`)');
       if (!isSecretKeyShaped(secretKey)) refuse(client, wrong());
       // Never cached: a rotated secret must stop working at once.
@@ -82,6 +101,7 @@ export function createAppResolver(
       if (!app) refuse(client, wrong());
       return app;
     },
+    isAdmin: matchesAdmin,
     cacheBytes: () => known.bytes + unknown.bytes,
   };
 }
@@ -98,6 +118,12 @@ export function writeKeyOf(req: Request): string | undefined {
   if (typeof fromBody === 'string' && fromBody) return fromBody;
   const fromQuery = req.query.writeKey;
   return typeof fromQuery === 'string' && fromQuery ? fromQuery : undefined;
+}
+
+/** The app an admin-token read names: the `X-Headcount-App` header (an app's id or name). */
+export function chosenAppOf(req: Request): string | undefined {
+  const header = req.headers['x-headcount-app'];
+  return typeof header === 'string' && header.trim() ? header.trim() : undefined;
 }
 
 /** The secret key from `Authorization: Bearer <secretKey>`. */

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { App } from '../apps/appsRepository';
-import { secretKeyOf, type AppResolver } from '../http/auth';
+import { chosenAppOf, secretKeyOf, type AppResolver } from '../http/auth';
 import { HttpError, ValidationError } from '../http/errors';
 import { encodeCursor, pathParam, queryCursor, queryDate, queryLimit, queryString } from '../http/query';
 import type { EventsRepository } from '../storage/eventsRepository';
@@ -8,6 +8,7 @@ import type { IdentityRepository } from '../storage/identityRepository';
 import type { SessionsRepository } from '../storage/sessionsRepository';
 import type { StatsRepository } from '../storage/statsRepository';
 import { visitorTouches } from '../domain/visitorTouches';
+import { queryFilters } from './statsParameters';
 
 export interface ReadDeps {
   apps: AppResolver;
@@ -22,8 +23,8 @@ const DEFAULT_STATS_DAYS = 30;
 
 const STORED_TYPES = new Set(['track', 'page', 'screen', 'identify', 'alias', 'group']);
 
-/** Authenticates a read with the app's secret key (the write key never reads anything). */
-export const readerOf = (apps: AppResolver) => (req: Request): Promise<App> => apps.bySecretKey(secretKeyOf(req), req.ip);
+/** Authenticates a read with the app's secret key, or the admin token and X-Headcount-App (the write key never reads anything). */
+export const readerOf = (apps: AppResolver) => (req: Request): Promise<App> => apps.bySecretKey(secretKeyOf(req), req.ip, chosenAppOf(req));
 
 export function readRoutes(deps: ReadDeps): Router {
   const router = Router();
@@ -88,7 +89,7 @@ export function readRoutes(deps: ReadDeps): Router {
     const to = queryDate(req, 'to') ?? deps.now();
     const from = queryDate(req, 'from') ?? new Date(to.getTime() - DEFAULT_STATS_DAYS * 86_400_000);
     if (from >= to) throw new ValidationError('from', 'must be before to');
-    res.json(await deps.stats.summary(app.id, from, to));
+    res.json(await deps.stats.summary(app.id, from, to, queryFilters(req)));
   });
 
   return router;

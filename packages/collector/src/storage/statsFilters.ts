@@ -1,0 +1,83 @@
+/** The filters every stats endpoint takes: each narrows the visits counted to those that match. */
+export interface StatsFilters {
+  channel?: string;
+  source?: string;
+  campaign?: string;
+  page?: string;
+  device?: string;
+  browser?: string;
+  os?: string;
+  event?: string;
+}
+
+export const FILTER_NAMES = ['channel', 'source', 'campaign', 'page', 'device', 'browser', 'os', 'event'] as const;
+
+/** Alias chains longer than this are cut (a cycle of aliases would otherwise never end). */
+export const MAX_ALIAS_HOPS = 20;
+
+/** A page view's path: context.page.path, else the path of context.page.url (all some senders give), else its name. */
+export const PAGE_PATH_SQL = (e: string) => `coalesce(nullif(${e}.context->'page'->>'path', ''),
+  CASE WHEN ${e}.context->'page'->>'url' ~ '^[a-zA-Z][a-zA-Z0-9+.-]*://'
+    THEN coalesce(nullif(substring(${e}.context->'page'->>'url' FROM '^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*([^?#]*)'), ''), '/') END,
+  ${e}.name)`;
+
+/** Appends a parameter and returns its placeholder. */
+export type Bind = (value: unknown) => string;
+
+export function binder(params: unknown[]): Bind {
+  return (value) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+}
+
+export const hasFilters = (filters: StatsFilters) => FILTER_NAMES.some((name) => filters[name] !== undefined);
+
+/** SQL conditions (each starting with AND) on a sessions row `s` for the given filters. */
+export function sessionFilterSql(filters: StatsFilters, bind: Bind, s = 's'): string {
+  const parts: string[] = [];
+  if (filters.channel !== undefined) parts.push(`coalesce(${s}.touch_type, 'direct') = ${bind(filters.channel)}`);
+  if (filters.source !== undefined) parts.push(`${s}.touch_source = ${bind(filters.source)}`);
+  if (filters.campaign !== undefined) parts.push(`${s}.campaign->>'name' = ${bind(filters.campaign)}`);
+  if (filters.device !== undefined) parts.push(`${s}.device_type = ${bind(filters.device)}`);
+  if (filters.browser !== undefined) parts.push(`${s}.browser = ${bind(filters.browser)}`);
+  if (filters.os !== undefined) parts.push(`${s}.os = ${bind(filters.os)}`);
+  // Page and event filters keep the visits that viewed that page or sent that event (found through events_app_session).
+  if (filters.page !== undefined) {
+    parts.push(`EXISTS (SELECT 1 FROM events fe WHERE fe.app_id = ${s}.app_id AND fe.session_id = ${s}.id
+      AND fe.type = 'page' AND ${PAGE_PATH_SQL('fe')} = ${bind(filters.page)})`);
+  }
+  if (filters.event !== undefined) {
+    parts.push(`EXISTS (SELECT 1 FROM events fe WHERE fe.app_id = ${s}.app_id AND fe.session_id = ${s}.id
+      AND fe.type = 'track' AND fe.event = ${bind(filters.event)})`);
+  }
+  return parts.map((part) => ` AND ${part}`).join('');
+}
+
+/**
+ * The CTEs `ranged` (the app's visits that overlap [from, to) and match the filters, with their `person`) and
+ * `people` (each of them with `visitor`: the person's canonical id). Visitors are people: an anonymous session
+ * of someone who later identified counts as that user, and an id renamed by alias counts as the id it became
+ * (followed to the end, a bounded walk against alias cycles). Needs `WITH RECURSIVE`; $1 app, $2 from, $3 to.
+ */
+export function peopleCtes(filters: StatsFilters, bind: Bind, options: { overlapping: boolean }): string {
+  // A visit lasts at most a day (the SDK caps it at 12 h): bounding the start keeps this on sessions_app_started.
+  const range = options.overlapping
+    ? `s.started_at >= $2::timestamptz - interval '1 day' AND s.started_at < $3 AND coalesce(s.ended_at, s.last_seen_at) >= $2`
+    : `s.started_at >= $2 AND s.started_at < $3`;
+  return `ranged AS (
+      SELECT s.id, s.started_at, s.last_seen_at, s.ended_at, s.end_reason, s.event_count, s.landing_page, s.last_page_path,
+        s.touch_type, s.touch_source, s.campaign, s.browser, s.os, s.device_type, s.bot,
+        coalesce(s.user_id, (SELECT i.user_id FROM identities i WHERE i.app_id = s.app_id
+          AND i.anonymous_id = s.anonymous_id ORDER BY i.last_seen_at DESC LIMIT 1), s.anonymous_id, s.visitor_id) AS person
+      FROM sessions s WHERE s.app_id = $1 AND ${range}${sessionFilterSql(filters, bind)}
+    ),
+    renamed(person, id, depth) AS (
+      SELECT DISTINCT person, person, 0 FROM ranged
+      UNION ALL
+      SELECT r.person, a.user_id, r.depth + 1 FROM renamed r JOIN aliases a ON a.app_id = $1 AND a.previous_id = r.id
+      WHERE r.depth < ${MAX_ALIAS_HOPS}
+    ),
+    canonical AS (SELECT DISTINCT ON (person) person, id FROM renamed ORDER BY person, depth DESC, id),
+    people AS (SELECT ranged.*, canonical.id AS visitor FROM ranged JOIN canonical USING (person))`;
+}
