@@ -1,22 +1,16 @@
 // 3,000 requests with a new 400 KB write key each (issue 10 #5: they once took the collector from 124 MB
 // to 1.4 GB): malformed keys are refused before any lookup and nothing of them is kept, the address
 // that keeps sending them gets 429, and a visitor of the app meanwhile gets 200s.
-import http from 'node:http';
 import { createCollectorApp } from './lib/collectorApp.mjs';
 import { BUILT_COLLECTOR, startCollectorProcess } from './lib/collectorProcess.mjs';
 import { freePort } from './lib/freePort.mjs';
-import { flood, postFrom, rssMb, startVisitor, watchRss } from './lib/loopbackTraffic.mjs';
+import { floodInWorker, rssMb, startVisitor, watchRss } from './lib/loopbackTraffic.mjs';
 import { createScratchDatabase } from './lib/scratchDatabase.mjs';
 
 export const name = 'a flood of unknown 400 KB write keys';
 
 const RSS_LIMIT_MB = 300;
 const P99_LIMIT_MS = 1000;
-
-/** A request body whose write key is new (its number first) and `keyBytes` long. */
-function bodyWithKey(i, padding) {
-  return `{"writeKey":"${i}-${padding}","batch":[]}`;
-}
 
 export async function run({ command = BUILT_COLLECTOR, keys = 3000, keyBytes = 400 * 1024, addresses = 150, oneAddressKeys = 500, concurrency = 8 } = {}) {
   const database = await createScratchDatabase();
@@ -32,33 +26,27 @@ export async function run({ command = BUILT_COLLECTOR, keys = 3000, keyBytes = 4
     const visitor = startVisitor({ url: collector.url, writeKey });
     const rssBeforeMb = rssMb(collector.pid);
     const rss = watchRss(collector.pid);
-    const padding = 'k'.repeat(keyBytes);
-    const agents = new Map();
-    const agentFor = (localAddress) => {
-      if (!agents.has(localAddress)) agents.set(localAddress, new http.Agent({ keepAlive: true, maxSockets: concurrency }));
-      return agents.get(localAddress);
-    };
-
     // Spread over many addresses, no address passes its 401 budget: every key reaches the key check.
-    const started = performance.now();
-    const spread = await flood({
+    const spread = await floodInWorker({
+      url: collector.url,
+      path: '/v1/batch',
       count: keys,
       concurrency,
       deadlineMs: 180_000,
-      send: (i) => {
-        const localAddress = `127.0.1.${(i % addresses) + 1}`;
-        return postFrom({ url: collector.url, path: '/v1/batch', body: bodyWithKey(i, padding), localAddress, agent: agentFor(localAddress) });
-      },
+      localAddresses: Array.from({ length: addresses }, (_, i) => `127.0.1.${i + 1}`),
+      uniqueKeyBytes: keyBytes,
     });
-    const spreadSeconds = (performance.now() - started) / 1000;
     // From one address: after its burst of failures, 429 with Retry-After.
-    const oneAddress = await flood({
+    const oneAddress = await floodInWorker({
+      url: collector.url,
+      path: '/v1/batch',
       count: oneAddressKeys,
       concurrency,
       deadlineMs: 60_000,
-      send: (i) => postFrom({ url: collector.url, path: '/v1/batch', body: bodyWithKey(keys + i, padding), localAddress: '127.0.0.2', agent: agentFor('127.0.0.2') }),
+      localAddresses: ['127.0.0.2'],
+      uniqueKeyBytes: keyBytes,
+      firstKey: keys,
     });
-    for (const agent of agents.values()) agent.destroy();
 
     const visits = await visitor.stop();
     const rssPeakMb = rss.stop();
@@ -66,7 +54,7 @@ export async function run({ command = BUILT_COLLECTOR, keys = 3000, keyBytes = 4
     const figures = {
       keys: spread.sent,
       keyBytes,
-      floodMBps: Math.round((spread.sent * keyBytes) / 1024 / 1024 / spreadSeconds),
+      floodMBps: Math.round((spread.sent * keyBytes) / 1024 / 1024 / spread.seconds),
       spreadOverAddresses: spread.statuses,
       fromOneAddress: oneAddress.statuses,
       oneAddressRetryAfter: oneAddress.retryAfterSeconds,

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { Worker } from 'node:worker_threads';
 import { percentile } from './retryingClients.mjs';
 
 /** POSTs `body` (a string) from `localAddress`; resolves to the status, Retry-After and milliseconds taken. */
@@ -48,6 +49,19 @@ export async function flood({ count, concurrency, deadlineMs, send }) {
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return { sent: next, statuses, retryAfterSeconds: [...retryAfter] };
+}
+
+/**
+ * `flood` in a worker thread (see floodWorker.mjs): from `localAddresses` in turn, either `body` every
+ * time or a new `uniqueKeyBytes`-long write key each time; resolves to the tally and the seconds taken.
+ */
+export function floodInWorker(options) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./floodWorker.mjs', import.meta.url), { workerData: options });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the flood worker exited (${code}) before it reported`)));
+  });
 }
 
 /** The resident set size of a process, in MB (Linux /proc). */
