@@ -113,9 +113,13 @@ export function summarizeSessions(
     }
     const s = entry.summary;
     if (event.type !== 'ping') s.eventCount += 1;
+    if (joinsOnly) {
+      // A backend call names the user at most: the device and the user the visit's own events name come first.
+      s.userId ??= event.userId;
+      continue;
+    }
     s.anonymousId ??= event.anonymousId;
     if (event.userId) s.userId = event.userId;
-    if (joinsOnly) continue;
     // The session belongs to whoever made its activity, not to a backend event that joined it.
     if (!entry.owned) {
       entry.owned = true;

@@ -20,8 +20,11 @@ interface Row {
   context: SummarizedEvent['context'] | null;
 }
 
-// Of the properties, a summary reads only a Session Ended's reason: the rest may be kilobytes.
-const COLUMNS = `message_id, session_id, type, event, anonymous_id, user_id, "timestamp", properties->'reason' AS reason, context`;
+// Of the properties, a summary reads only a Session Ended's reason, and of the context what placement and
+// summaries read: the rest may be kilobytes.
+const COLUMNS = `message_id, session_id, type, event, anonymous_id, user_id, "timestamp", properties->'reason' AS reason,
+  jsonb_strip_nulls(jsonb_build_object('page', context->'page', 'campaign', context->'campaign', 'clickIds', context->'clickIds',
+    'userAgent', context->'userAgent', 'device', context->'device', 'app', context->'app', 'os', context->'os')) AS context`;
 
 const toEvent = (row: Row): StoredVisitEvent => ({
   messageId: row.message_id,
@@ -40,7 +43,11 @@ export function createVisitEventsRepository(db: Queryable) {
   return {
     async ofSessions(appId: string, sessionIds: readonly string[]): Promise<StoredVisitEvent[]> {
       if (sessionIds.length === 0) return [];
-      const rows = await db.query<Row>(`SELECT ${COLUMNS} FROM events WHERE app_id = $1 AND session_id = ANY($2::text[])`, [appId, sessionIds]);
+      // In time order, so a rebuilt summary reads them as a visit happened (the latest user id wins).
+      const rows = await db.query<Row>(
+        `SELECT ${COLUMNS} FROM events WHERE app_id = $1 AND session_id = ANY($2::text[]) ORDER BY "timestamp", message_id`,
+        [appId, sessionIds],
+      );
       return rows.map(toEvent);
     },
 
