@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,4 +68,45 @@ describe('the embedded data dir lock', () => {
     // Releasing never removes the lock of the process that holds it now.
     expect(JSON.parse(readFileSync(lockFile(dir), 'utf8')).token).toBe('usurper');
   });
+});
+
+describe('two collector processes on one embedded data dir', () => {
+  const cli = join(import.meta.dirname, 'support', 'sourceCli.mjs');
+  const serve = (dataDir: string) => {
+    const child = spawn(process.execPath, [cli, 'serve'], {
+      env: { ...process.env, DATABASE_URL: '', HEADCOUNT_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const listening = new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', () => stderr.includes('collector listening') && resolve());
+      void exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
+    });
+    // Only awaited for the processes expected to serve.
+    listening.catch(() => {});
+    return { child, exited, listening, stderr: () => stderr };
+  };
+
+  it('refuses the second while the first serves, and lets a new one in once the first has crashed', async () => {
+    const dir = freshDir();
+    const first = serve(dir);
+    try {
+      await first.listening;
+      const second = serve(dir);
+      expect(await second.exited).toBe(2);
+      expect(second.stderr()).toMatch(/is in use by another process \(process \d+ on .+\): its lock is alive/);
+
+      first.child.kill('SIGKILL');
+      await first.exited;
+      // The crashed holder left its lock behind; its PID is gone from this kernel: taken over.
+      const third = serve(dir);
+      await third.listening;
+      third.child.kill('SIGKILL');
+      await third.exited;
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+  }, 90_000);
 });
