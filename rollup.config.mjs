@@ -4,5 +4,6 @@ import browser from './packages/browser/rollup.config.mjs';
 import react from './packages/react/rollup.config.mjs';
 import collector from './packages/collector/rollup.config.mjs';
 import spaExample from './examples/spa/rollup.config.mjs';
+import dashboard from './packages/dashboard/rollup.config.mjs';
 
-export default [...schema, ...browser, ...react, ...collector, ...spaExample];
+export default [...schema, ...browser, ...react, ...collector, ...spaExample, ...dashboard];

@@ -18,6 +18,7 @@ export default defineConfig({
       project('schema', { include: ['packages/schema/src/**/__tests__/**/*.test.ts'], environment: 'node' }),
       project('browser', { include: ['packages/browser/src/**/__tests__/**/*.test.ts', 'packages/browser/test/**/*.test.ts'], environment: 'node' }),
       project('react', { include: ['packages/react/src/**/__tests__/**/*.test.{ts,tsx}', 'packages/react/test/**/*.test.{ts,tsx}'], environment: 'node' }),
+      project('dashboard', { include: ['packages/dashboard/src/**/__tests__/**/*.test.ts', 'packages/dashboard/test/**/*.test.ts'], environment: 'node' }),
       project('collector', {
         include: ['packages/collector/src/**/__tests__/**/*.test.ts', 'packages/collector/test/**/*.test.ts'],
         environment: 'node',

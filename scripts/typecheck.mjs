@@ -11,6 +11,8 @@ const projects = [
   'packages/react/test/tsconfig.json',
   'packages/collector/tsconfig.json',
   'examples/spa/tsconfig.json',
+  'packages/dashboard/tsconfig.json',
+  'packages/dashboard/test/tsconfig.json',
   'e2e/tsconfig.json',
 ];
 let failed = 0;

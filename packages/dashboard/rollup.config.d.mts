@@ -1,0 +1,4 @@
+import type { RollupOptions } from 'rollup';
+
+declare const config: RollupOptions[];
+export default config;
