@@ -70,7 +70,7 @@ export function createApp(deps: CollectorDeps): Collector {
   const apps = createAppResolver(createAppsRepository(deps.db), clock,
     createAuthFailureLimiter(deps.authFailuresPerSecond ?? AUTH_FAILURES_PER_SECOND, clock), deps.adminToken);
   const live = createLiveHub({ db: deps.db, now, log, options: deps.live });
-  const ingest = createIngestService(deps.db, { onCommitted: (appIds) => live.activity(appIds) });
+  const ingest = createIngestService(deps.db, { onCommitted: (appIds, requests) => live.activity(appIds, requests) });
   const deadLetters = createDeadLetterRepository(deps.db);
   const stopExpiring = expireDeadLetters(deadLetters, now, log);
   const ingestDeps = {

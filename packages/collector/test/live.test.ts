@@ -197,7 +197,7 @@ describe.each(backends())('live fan-out on %s', (backend) => {
     const counting: Database = {
       ...opened.db,
       query: (sql, params) => {
-        if (sql.includes('next_drop_seen_at')) recounts++;
+        if (sql.includes('Active users of app')) recounts++;
         return opened.db.query(sql, params);
       },
     };

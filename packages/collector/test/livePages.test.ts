@@ -31,7 +31,7 @@ describe.each(backends())('live counts per page on %s', (backend) => {
     const counting: Database = {
       ...opened.db,
       query: (sql, params) => {
-        if (sql.includes('next_drop_seen_at')) recounts++;
+        if (sql.includes('Active users of app')) recounts++;
         return opened.db.query(sql, params);
       },
     };
@@ -120,6 +120,28 @@ describe.each(backends())('live counts per page on %s', (backend) => {
     expect(onDocs).toContain('>2 online</text>');
     const refused = await get(`${c.url}/v1/active/badge.svg?writeKey=wk_nope`);
     expect([refused.status, refused.body.error.code]).toEqual([401, 'invalid_write_key']);
+  });
+
+  it('recounts for a visitor arriving, not for the visitors already counted staying on their page', async () => {
+    const app = await newApp();
+    await send(app.writeKey, [pageView('here', 'h-1', '/docs'), pageView('also-here', 'a-1', '/blog')]);
+    const s = await openSse(`${c.url}/v1/active/stream?writeKey=${app.writeKey}`);
+    streams.push(s);
+    await s.untilCount(2);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    recounts = 0;
+    for (let i = 0; i < 10; i++) {
+      await send(app.writeKey, [pageView('here', 'h-1', '/docs'), { ...pageView('also-here', 'a-1', '/blog'), type: 'ping' }]);
+    }
+    // Longer than the pacing: a recount the load asked for would have started by now.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await send(app.writeKey, [pageView('new', 'n-1', '/docs')]);
+    await s.untilCount(3);
+    expect(recounts).toBe(1);
+    // Moving to another page changes that page's count: recounted.
+    await send(app.writeKey, [pageView('here', 'h-1', '/blog')]);
+    expect(await activeOn(app.writeKey, '/blog')).toBe(2);
+    expect(recounts).toBe(2);
   });
 
   it('answers GET /v1/active from memory until something changes, with one recount for concurrent readers', async () => {

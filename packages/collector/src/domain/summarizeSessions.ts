@@ -42,7 +42,7 @@ function endReasonOf(event: SummarizedEvent): SessionEndReason {
 }
 
 /** The event's page path: `context.page.path`, else the path of `context.page.url` (Segment libraries may send only that). */
-function pagePathOf(event: SummarizedEvent): string | null {
+export function pagePathOf(event: SummarizedEvent): string | null {
   const page = event.context.page;
   if (typeof page?.path === 'string' && page.path) return page.path;
   if (typeof page?.url !== 'string') return null;

@@ -21,8 +21,8 @@ export interface IngestService {
 }
 
 export interface IngestOptions {
-  /** Called after a commit with the apps whose data changed (the live count listens). */
-  onCommitted?: (appIds: ReadonlySet<string>) => void;
+  /** Called after a commit with the apps whose data changed and what was written (the live count listens). */
+  onCommitted?: (appIds: ReadonlySet<string>, requests: readonly WriteRequest[]) => void;
 }
 
 // Enough to keep a transaction short while letting hundreds of queued single-event requests share it.
@@ -36,7 +36,7 @@ const refusal = (err: unknown): EventError => ({
 export function createIngestService(db: Database, options: IngestOptions = {}): IngestService {
   const commit = async (requests: WriteRequest[]) => {
     const results = await db.transaction((tx) => writeEvents(tx, requests));
-    options.onCommitted?.(new Set(requests.map((r) => r.app.id)));
+    options.onCommitted?.(new Set(requests.map((r) => r.app.id)), requests);
     return results;
   };
 

@@ -7,6 +7,8 @@ export interface ActiveCount {
   activeUsers: number;
   /** Active visitors by the path of their latest page; visitors whose page is unknown count in `activeUsers` only. */
   pages: ReadonlyMap<string, number>;
+  /** Each active visitor (userId, else anonymousId) and their latest page: what tells whether an event can change the count. */
+  visitors: ReadonlyMap<string, string | null>;
   windowSeconds: number;
   /** When the count was taken (the window ends here). */
   at: Date;
@@ -23,21 +25,20 @@ export interface ActivePagesResponse {
 /** Counts the distinct visitors of `appId` with a non-ended session seen within `windowSeconds` before `at`. */
 export async function countActiveUsers(db: Queryable, appId: string, windowSeconds: number, at: Date): Promise<ActiveCount> {
   const cutoff = new Date(at.getTime() - windowSeconds * 1000);
-  const rows = await db.query<{ path: string | null; active_users: number; next_drop_seen_at: Date | string | null }>(
-    countSql, [appId, cutoff]);
+  const rows = await db.query<{ visitor: string; seen: Date | string; path: string | null }>(countSql, [appId, cutoff]);
+  const visitors = new Map<string, string | null>();
   const pages = new Map<string, number>();
-  let activeUsers = 0;
   let oldestSeen: number | null = null;
   for (const row of rows) {
-    const n = Number(row.active_users);
-    activeUsers += n;
-    if (row.path !== null) pages.set(row.path, n);
-    const seen = row.next_drop_seen_at === null ? null : new Date(row.next_drop_seen_at).getTime();
-    if (seen !== null && (oldestSeen === null || seen < oldestSeen)) oldestSeen = seen;
+    visitors.set(row.visitor, row.path);
+    if (row.path !== null) pages.set(row.path, (pages.get(row.path) ?? 0) + 1);
+    const seen = new Date(row.seen).getTime();
+    if (oldestSeen === null || seen < oldestSeen) oldestSeen = seen;
   }
   return {
-    activeUsers,
+    activeUsers: visitors.size,
     pages,
+    visitors,
     windowSeconds,
     at,
     nextDropAt: oldestSeen === null ? null : new Date(oldestSeen + windowSeconds * 1000),

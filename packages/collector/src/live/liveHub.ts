@@ -1,8 +1,11 @@
+import { performance } from 'node:perf_hooks';
 import type { App } from '../apps/appsRepository';
 import type { Logger } from '../logger';
 import type { Database } from '../storage/database';
+import type { NormalizedEvent } from '../domain/normalizeEvent';
 import { countActiveUsers, type ActiveCount } from './activeUsers';
 import { createActivityChannel } from './activityChannel';
+import { countMayChange } from './countMayChange';
 import { paceTask, type PacedTask } from './paceTask';
 
 export interface LiveOptions {
@@ -10,7 +13,7 @@ export interface LiveOptions {
   heartbeatMs: number;
   /** Reconnection delay suggested to EventSource clients (`retry:`). */
   retryMs: number;
-  /** Least time between two recounts of one app, however many changes arrive. */
+  /** Least time between two recounts of one app, however many changes arrive (and never less than 9 times the last one took). */
   minRecountMs: number;
   /** Every watched app is recounted this often anyway: the safety net for a lost NOTIFY or a clock jump. */
   resyncMs: number;
@@ -27,7 +30,7 @@ export interface LiveOptions {
 export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
   heartbeatMs: 15_000,
   retryMs: 3000,
-  minRecountMs: 250,
+  minRecountMs: 25,
   resyncMs: 5000,
   pollWithoutListenMs: 1000,
   readHoldMs: 60_000,
@@ -49,8 +52,11 @@ export interface LiveHub {
   current(app: App): Promise<ActiveCount>;
   /** Follows the app's count: the latest known one at once, then each change. Returns the unsubscribe. */
   watch(app: App, watcher: LiveWatcher): () => void;
-  /** This process committed changes to these apps' sessions. */
-  activity(appIds: ReadonlySet<string>): void;
+  /**
+   * This process committed changes to these apps' sessions; with the events written, apps whose count they
+   * cannot change (visitors already counted, on the same page) are neither recounted nor announced.
+   */
+  activity(appIds: ReadonlySet<string>, written?: ReadonlyArray<{ app: { id: string }; events: readonly NormalizedEvent[] }>): void;
   /** Ends every watcher (SSE streams end, so the HTTP server can close). */
   endWatchers(): void;
   /** Stops recounts and LISTEN, and sends the NOTIFYs still queued; call after ingest drained. */
@@ -69,6 +75,12 @@ interface Watched {
   requested: number;
   covered: number;
   recount: PacedTask;
+  /** A recount is running: its answer may predate events, so none of them can be judged against `last`. */
+  counting: boolean;
+  /** The `requested` the running recount covers. */
+  countingCovers: number;
+  /** How long the last recount took: recounts of a big app pause longer, so they never take over a connection. */
+  lastRecountMs: number;
   dropTimer: NodeJS.Timeout | undefined;
   /** Reads (`current`) waiting for a recount that covers the changes they know of. */
   readers: Array<{ covers: number; resolve: (count: ActiveCount) => void; reject: (err: unknown) => void }>;
@@ -115,12 +127,18 @@ export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
   async function recount(entry: Watched): Promise<void> {
     const covers = entry.requested;
     let count: ActiveCount;
+    entry.counting = true;
+    entry.countingCovers = covers;
+    const started = performance.now();
     try {
       count = await countActiveUsers(db, entry.app.id, entry.app.activeWindowSeconds, now());
+      entry.lastRecountMs = performance.now() - started;
     } catch (err) {
       log('warn', 'active users recount failed', { appId: entry.app.id, error: String(err) });
       for (const reader of entry.readers.splice(0)) reader.reject(err);
       return;
+    } finally {
+      entry.counting = false;
     }
     entry.covered = Math.max(entry.covered, covers);
     const waiting = entry.readers;
@@ -138,8 +156,10 @@ export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
     let entry = watched.get(app.id);
     if (!entry) {
       const created: Watched = {
-        app, watchers: new Set(), last: undefined, requested: 1, covered: 0, dropTimer: undefined, readers: [], readAt: Date.now(),
-        recount: paceTask(() => recount(created), opts.minRecountMs),
+        app, watchers: new Set(), last: undefined, requested: 1, covered: 0, counting: false, countingCovers: 0, lastRecountMs: 0, dropTimer: undefined,
+        readers: [], readAt: Date.now(),
+        // At most a tenth of the time spent recounting one app, however busy it is.
+        recount: paceTask(() => recount(created), () => Math.max(opts.minRecountMs, 3 * created.lastRecountMs)),
       };
       entry = created;
       watched.set(app.id, entry);
@@ -259,7 +279,8 @@ export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
       if (isFresh(entry)) return entry.last;
       return new Promise<ActiveCount>((resolve, reject) => {
         entry.readers.push({ covers: entry.requested, resolve, reject });
-        entry.recount.request();
+        // A recount under way that covers every change known will answer this reader too.
+        if (!entry.counting || entry.countingCovers < entry.requested) entry.recount.request();
       });
     },
 
@@ -275,10 +296,15 @@ export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
       };
     },
 
-    activity(appIds) {
-      channel.publish(appIds);
+    activity(appIds, written) {
+      const changed = [...appIds].filter((appId) => {
+        const entry = watched.get(appId);
+        if (!entry || !written || !isFresh(entry) || entry.counting) return true;
+        return written.some((request) => request.app.id === appId && request.events.some((event) => countMayChange(entry.last, event)));
+      });
+      channel.publish(changed);
       if (closed) return;
-      for (const appId of appIds) {
+      for (const appId of changed) {
         const entry = watched.get(appId);
         if (entry) requestRecount(entry);
       }

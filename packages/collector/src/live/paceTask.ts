@@ -1,6 +1,9 @@
 import { performance } from 'node:perf_hooks';
 
-/** A task run on request, at most once per `minIntervalMs`; requests made meanwhile fold into one later run. */
+/**
+ * A task run on request, at most once per `minIntervalMs` (a number, or asked before each run); requests made
+ * meanwhile fold into one later run.
+ */
 export interface PacedTask {
   request(): void;
   /** Cancels a waiting run; a run in progress finishes. */
@@ -9,7 +12,7 @@ export interface PacedTask {
   idle(): Promise<void>;
 }
 
-export function paceTask(run: () => Promise<void>, minIntervalMs: number): PacedTask {
+export function paceTask(run: () => Promise<void>, minIntervalMs: number | (() => number)): PacedTask {
   let pending = false;
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -18,7 +21,7 @@ export function paceTask(run: () => Promise<void>, minIntervalMs: number): Paced
 
   function pump(): void {
     if (stopped || running || timer || !pending) return;
-    const wait = lastStart + minIntervalMs - performance.now();
+    const wait = lastStart + (typeof minIntervalMs === 'number' ? minIntervalMs : minIntervalMs()) - performance.now();
     if (wait > 0) {
       timer = setTimeout(() => {
         timer = undefined;
