@@ -10,7 +10,7 @@ import { attributeLanding, knowsPage, showsVisitor } from '../domain/visitBounda
 import type { Queryable } from '../storage/database';
 import { createIdentityRepository } from '../storage/identityRepository';
 import { compareText } from '../storage/lockOrder';
-import { createSessionsRepository } from '../storage/sessionsRepository';
+import { createSessionsRepository, type ChainedSession } from '../storage/sessionsRepository';
 import { createVisitEventsRepository, type StoredVisitEvent } from '../storage/visitEventsRepository';
 
 const GAP_MS = SESSION_INACTIVITY_SECONDS * 1000;
@@ -96,11 +96,20 @@ export async function placeInferred(tx: Queryable, app: App, events: readonly No
     near.set(visitorId, span);
   }
   const chain = await sessions.inferredNear(app.id, [...near.values()], gapMs);
-  const chainIds = new Set(chain.map((s) => s.id));
-  const chainEvents = await visitEvents.ofSessions(app.id, [...chainIds]);
+  // Fresh activity after every stored event of the visitor (in-order arrival) can move none of them: it
+  // continues from the latest session's span and landing, and the stored events need not be read.
+  const appending = new Map<string, ChainedSession | null>();
+  for (const [visitorId, span] of near) {
+    const own = chain.filter((s) => s.visitorId === visitorId);
+    if (own.every((s) => (s.lastEventAt ?? s.lastSeenAt) < span.from)) {
+      appending.set(visitorId, own.reduce<ChainedSession | null>((latest, s) => (latest === null || s.startedAt > latest.startedAt ? s : latest), null));
+    }
+  }
+  const regroupedChain = chain.filter((s) => !appending.has(s.visitorId));
+  const chainEvents = await visitEvents.ofSessions(app.id, regroupedChain.map((s) => s.id));
   const visitorOfSession = new Map(chain.map((s) => [s.id, s.visitorId]));
 
-  type Ref = { fresh: NormalizedEvent } | { stored: StoredVisitEvent };
+  type Ref = { fresh: NormalizedEvent } | { stored: StoredVisitEvent } | { continued: string };
   const itemsByVisitor = new Map<string, Array<VisitItem<Ref>>>();
   const addItem = (visitorId: string, event: SummarizedEvent, key: string, ref: Ref, storedIn: string | null) => {
     const list = itemsByVisitor.get(visitorId) ?? [];
@@ -108,6 +117,14 @@ export async function placeInferred(tx: Queryable, app: App, events: readonly No
     itemsByVisitor.set(visitorId, list);
   };
   for (const event of freshActivity) addItem(sessionOwnerOf(event), event, event.messageId, { fresh: event }, null);
+  for (const [visitorId, latest] of appending) {
+    if (latest === null) continue;
+    // The latest session as the scan would leave it: started, landed as stored, last active at its last activity.
+    const list = itemsByVisitor.get(visitorId) ?? [];
+    list.push({ ref: { continued: latest.id }, key: '', timestamp: latest.startedAt, landing: latest.landingAt ? latest.landing : null, stored: latest.id });
+    list.push({ ref: { continued: latest.id }, key: '', timestamp: latest.lastSeenAt, landing: null, stored: latest.id });
+    itemsByVisitor.set(visitorId, list);
+  }
   const storedJoining: StoredVisitEvent[] = [];
   for (const event of chainEvents) {
     if (showsVisitor(event)) addItem(visitorOfSession.get(event.sessionId as string) as string, event, event.messageId, { stored: event }, event.sessionId);
@@ -123,12 +140,12 @@ export async function placeInferred(tx: Queryable, app: App, events: readonly No
       used.add(visit.id);
       for (const { ref } of visit.items) {
         if ('fresh' in ref) placement.sessionOf.set(ref.fresh, visit.id);
-        else if (ref.stored.sessionId !== visit.id) moves.push({ messageId: ref.stored.messageId, sessionId: visit.id, from: ref.stored.sessionId });
+        else if ('stored' in ref && ref.stored.sessionId !== visit.id) moves.push({ messageId: ref.stored.messageId, sessionId: visit.id, from: ref.stored.sessionId });
       }
     }
   }
   // A stored session no visit continues (its events all moved, or it only ever held server-side events) goes.
-  for (const id of chainIds) if (!used.has(id)) placement.rebuild.add(id);
+  for (const { id } of regroupedChain) if (!used.has(id)) placement.rebuild.add(id);
 
   // 2. Server-side events: fresh ones, those in regrouped sessions, and those waiting for a visit of their person.
   const regroupedPeople = [...new Set([...near.keys()].map(componentOf))];
@@ -150,7 +167,8 @@ export async function placeInferred(tx: Queryable, app: App, events: readonly No
     const times = [...joining.values()].map((e) => e.timestamp.getTime());
     const known = await sessions.inferredOpenBetween(app.id, people, new Date(Math.min(...times)), new Date(Math.max(...times)), gapMs);
     // Regrouped visits replace the stored sessions they were made from.
-    const spans = [...known.filter((s) => !chainIds.has(s.id)), ...regrouped];
+    const superseded = new Set([...regroupedChain.map((s) => s.id), ...regrouped.map((v) => v.id)]);
+    const spans = [...known.filter((s) => !superseded.has(s.id)), ...regrouped];
     const spansOf = new Map<string, VisitSpan[]>();
     for (const span of spans) {
       const component = componentOf(span.visitorId);

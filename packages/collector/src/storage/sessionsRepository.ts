@@ -1,4 +1,5 @@
 import type { CampaignContext, Session, TouchType } from '@headcount/schema';
+import type { Attribution } from '../domain/attribution';
 import type { VisitSpan } from '../domain/inferSessions';
 import type { SessionSummary } from '../domain/summarizeSessions';
 import type { Queryable } from './database';
@@ -40,6 +41,14 @@ type SpanRow = { id: string; visitor_id: string; started_at: Date; last_seen_at:
 
 /** A stored session's span and whose activity it is. */
 export type VisitorSpan = VisitSpan & { visitorId: string };
+
+/** An inferred session as regrouping reads it: its span, landing attribution and latest stored event. */
+export type ChainedSession = VisitorSpan & { landingAt: Date | null; landing: Attribution; lastEventAt: Date | null };
+
+type ChainedRow = SpanRow & Pick<SessionRow, 'touch_type' | 'touch_source' | 'touch_host' | 'touch_url' | 'campaign' | 'click_ids'> & {
+  landing_at: Date | null;
+  last_event_at: Date | null;
+};
 
 const toSpan = (row: SpanRow): VisitorSpan => ({
   id: row.id,
@@ -160,23 +169,37 @@ export function createSessionsRepository(db: Queryable) {
     /**
      * The visitors' inferred sessions near the given times, with every inferred session chained to them by
      * less than `gapMs` of inactivity: together they hold every stored event a regrouping can move.
+     * Each comes with its landing attribution and the time of its latest stored event.
      */
-    async inferredNear(appId: string, near: ReadonlyArray<{ visitorId: string; from: Date; to: Date }>, gapMs: number): Promise<VisitorSpan[]> {
+    async inferredNear(appId: string, near: ReadonlyArray<{ visitorId: string; from: Date; to: Date }>, gapMs: number): Promise<ChainedSession[]> {
       if (near.length === 0) return [];
-      const rows = await db.query<SpanRow>(
+      const rows = await db.query<ChainedRow>(
         `WITH RECURSIVE chain AS (
-           SELECT s.id, s.visitor_id, s.started_at, s.last_seen_at, s.ended_at
+           SELECT s.id, s.visitor_id, s.started_at, s.last_seen_at
            FROM jsonb_to_recordset($2::jsonb) AS n(visitor_id text, "from" timestamptz, "to" timestamptz)
            JOIN sessions s ON s.app_id = $1 AND s.visitor_id = n.visitor_id AND s.inferred
              AND s.last_seen_at >= n."from" - $3 * interval '1 millisecond' AND s.started_at <= n."to" + $3 * interval '1 millisecond'
            UNION
-           SELECT s.id, s.visitor_id, s.started_at, s.last_seen_at, s.ended_at
+           SELECT s.id, s.visitor_id, s.started_at, s.last_seen_at
            FROM chain c JOIN sessions s ON s.app_id = $1 AND s.visitor_id = c.visitor_id AND s.inferred
              AND s.last_seen_at >= c.started_at - $3 * interval '1 millisecond' AND s.started_at <= c.last_seen_at + $3 * interval '1 millisecond'
-         ) SELECT DISTINCT id, visitor_id, started_at, last_seen_at, ended_at FROM chain`,
+         )
+         SELECT s.id, s.visitor_id, s.started_at, s.last_seen_at, s.ended_at, s.landing_at, s.touch_type, s.touch_source,
+           s.touch_host, s.touch_url, s.campaign, s.click_ids,
+           (SELECT e."timestamp" FROM events e WHERE e.app_id = $1 AND e.session_id = s.id ORDER BY e."timestamp" DESC LIMIT 1) AS last_event_at
+         FROM (SELECT DISTINCT id FROM chain) c JOIN sessions s ON s.app_id = $1 AND s.id = c.id`,
         [appId, JSON.stringify(near.map((n) => ({ visitor_id: n.visitorId, from: n.from, to: n.to }))), gapMs],
       );
-      return rows.map(toSpan);
+      return rows.map((row) => ({
+        ...toSpan(row),
+        landingAt: row.landing_at ? new Date(row.landing_at) : null,
+        landing: {
+          touch: row.touch_type === null ? null : { type: row.touch_type, source: row.touch_source, host: row.touch_host, url: row.touch_url },
+          campaign: row.campaign ?? {},
+          clickIds: row.click_ids ?? {},
+        },
+        lastEventAt: row.last_event_at ? new Date(row.last_event_at) : null,
+      }));
     },
 
     /** The visitors' inferred sessions that could be open between `from` and `to` (events join them). */
