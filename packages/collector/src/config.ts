@@ -16,6 +16,9 @@ export interface Config {
   rateLimitPerAddressPerSecond?: number;
   /** HEADCOUNT_ADMIN_TOKEN: reads every app (the dashboard's app switcher, GET /v1/apps); unset, there is none. */
   adminToken?: string;
+  /** Open live streams per client address (HEADCOUNT_MAX_STREAMS_PER_ADDRESS, default 100) and per app (..._PER_APP, 10,000). */
+  maxStreamsPerAddress?: number;
+  maxStreamsPerApp?: number;
 }
 
 export class ConfigError extends Error {}
@@ -60,5 +63,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerAddressPerSecond: integer('HEADCOUNT_RATE_LIMIT_PER_ADDRESS', env.HEADCOUNT_RATE_LIMIT_PER_ADDRESS,
       Math.ceil(rateLimitPerSecond / 10), 0, 1_000_000),
     adminToken: adminTokenOf(env.HEADCOUNT_ADMIN_TOKEN),
+    maxStreamsPerAddress: integer('HEADCOUNT_MAX_STREAMS_PER_ADDRESS', env.HEADCOUNT_MAX_STREAMS_PER_ADDRESS, 100, 1, 1_000_000),
+    maxStreamsPerApp: integer('HEADCOUNT_MAX_STREAMS_PER_APP', env.HEADCOUNT_MAX_STREAMS_PER_APP, 10_000, 1, 10_000_000),
   };
 }

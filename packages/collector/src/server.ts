@@ -76,6 +76,7 @@ export async function startServer(
     rateLimitPerAddressPerSecond: config.rateLimitPerAddressPerSecond,
     trustProxy: config.trustProxy,
     adminToken: config.adminToken,
+    live: { maxStreamsPerAddress: config.maxStreamsPerAddress, maxStreamsPerApp: config.maxStreamsPerApp },
     ...extra,
   });
   const server = createServer({

@@ -1,5 +1,6 @@
 // Issue 10, item 8: one client address (or one app) cannot hold every connection with live streams.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from '../src/config';
 import { openSse, type SseClient } from './support/sseClient';
 import { get, startTestCollector, type TestCollector } from './support/testCollector';
 
@@ -57,5 +58,14 @@ describe('live stream limits', () => {
     const over = await open('192.0.2.200', busy.writeKey);
     expect(over.status).toBe(429);
     expect((await open('192.0.2.200', quiet.writeKey)).status).toBe(200);
+  });
+});
+
+describe('live stream limits configuration', () => {
+  it('reads the caps from the environment, with defaults, and refuses nonsense', () => {
+    expect(readConfig({})).toMatchObject({ maxStreamsPerAddress: 100, maxStreamsPerApp: 10_000 });
+    expect(readConfig({ HEADCOUNT_MAX_STREAMS_PER_ADDRESS: '5', HEADCOUNT_MAX_STREAMS_PER_APP: '50' }))
+      .toMatchObject({ maxStreamsPerAddress: 5, maxStreamsPerApp: 50 });
+    expect(() => readConfig({ HEADCOUNT_MAX_STREAMS_PER_ADDRESS: '0' })).toThrow(ConfigError);
   });
 });

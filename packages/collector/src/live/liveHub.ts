@@ -96,7 +96,9 @@ export interface LiveHubDeps {
 }
 
 export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
-  const opts: LiveOptions = { ...DEFAULT_LIVE_OPTIONS, ...options };
+  const opts: LiveOptions = { ...DEFAULT_LIVE_OPTIONS };
+  // An option left undefined (a config that does not set it) keeps its default.
+  for (const [key, value] of Object.entries(options ?? {})) if (value !== undefined) opts[key as keyof LiveOptions] = value;
   const shared = db.kind === 'postgres';
   const channel = createActivityChannel(db, log);
   const watched = new Map<string, Watched>();
