@@ -13,7 +13,7 @@ for (const built of [collectorEntry, spaBundle]) {
     process.exit(1);
   }
 }
-const { readConfig, startServer, createAppsRepository } = await import(collectorEntry.href);
+const { readConfig, startServer, createAppsRepository, createSignInTickets } = await import(collectorEntry.href);
 
 // The demo's kiosk goes back to its attract screen after this many idle seconds (or ?idleTimeout=N).
 const KIOSK_IDLE_SECONDS = 20;
@@ -22,9 +22,15 @@ const config = readConfig();
 // The examples need the demo app's write key, known only once the database is open: routes are bound after start.
 let serveExamples = (req, res, next) => next();
 
+// The printed dashboard link signs the demo in once: a ticket in the fragment, never the key in a URL.
+const signInTickets = createSignInTickets();
+
 let running;
 try {
-  running = await startServer(config, { extraRoutes: [(req, res, next) => serveExamples(req, res, next)] });
+  running = await startServer(config, {
+    extraRoutes: [(req, res, next) => serveExamples(req, res, next)],
+    dashboardSignIn: signInTickets,
+  });
 } catch (err) {
   const reason = err?.code === 'EADDRINUSE' ? `port ${config.port} is in use; try PORT=8788 pnpm start` : err?.message ?? String(err);
   console.error(`Could not start the demo: ${reason}`);
@@ -64,6 +70,8 @@ Headcount demo running at ${base}  (${database})
 
   Kiosk, touch table:  ${base}/examples/kiosk/     (idle ${KIOSK_IDLE_SECONDS} s; add ?idleTimeout=5 to see it reset sooner)
   SPA, React:          ${base}/examples/spa/       (open it in two windows to see the live count)
+  Dashboard:           ${base}/dashboard#ticket=${signInTickets.issue(keys.secretKey)}
+                       (signs you in once, within 10 minutes; after that, sign in with the secret key below)
 
   App "demo" (${keysNote})
     write key   ${keys.writeKey}

@@ -7,3 +7,4 @@ export { openPglite } from './storage/pgliteDatabase';
 export { migrate } from './storage/migrate';
 export type { Database, Queryable } from './storage/database';
 export { createAppsRepository, type App, type AppsRepository } from './apps/appsRepository';
+export { createSignInTickets, type DashboardSignIn } from './routes/dashboard';

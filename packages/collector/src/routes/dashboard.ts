@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,26 @@ export function defaultDashboardDir(): string {
 /** One-time sign-in tickets (the demo's printed link): a ticket gives its key once, then is gone. */
 export interface DashboardSignIn {
   redeem(ticket: string): string | undefined;
+}
+
+// A printed link is for opening now, not for keeping.
+const TICKET_TTL_MS = 10 * 60_000;
+
+/** Issues one-time tickets for a key (`/dashboard#ticket=...`): each redeems once, within ten minutes. */
+export function createSignInTickets(now: () => number = Date.now): DashboardSignIn & { issue(key: string): string } {
+  const tickets = new Map<string, { key: string; until: number }>();
+  return {
+    issue(key) {
+      const ticket = randomBytes(24).toString('base64url');
+      tickets.set(ticket, { key, until: now() + TICKET_TTL_MS });
+      return ticket;
+    },
+    redeem(ticket) {
+      const found = tickets.get(ticket);
+      tickets.delete(ticket);
+      return found && found.until > now() ? found.key : undefined;
+    },
+  };
 }
 
 const FILES: Record<string, string> = {

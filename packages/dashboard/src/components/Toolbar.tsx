@@ -23,12 +23,12 @@ export function Toolbar({ apps, app, state, timeZone, timeZones, update, onSignO
       <div className="toolbar-row">
         <span className="brand">Headcount</span>
         {apps.length > 1 ? (
-          <label className="field">
-            <span>App</span>
-            <select value={app.id} onChange={(e) => update({ app: e.target.value, filters: {}, session: undefined })}>
+          <div className="field">
+            <label htmlFor="field-app">App</label>
+            <select id="field-app" value={app.id} onChange={(e) => update({ app: e.target.value, filters: {}, session: undefined })}>
               {apps.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
             </select>
-          </label>
+          </div>
         ) : <span className="app-name">{app.name}</span>}
         <button type="button" className="sign-out" onClick={onSignOut}>Sign out</button>
       </div>
@@ -39,30 +39,30 @@ export function Toolbar({ apps, app, state, timeZone, timeZones, update, onSignO
         ))}
       </nav>
       <div className="toolbar-row">
-        <label className="field">
-          <span>Range</span>
-          <select value={state.range.preset} onChange={(e) => update({ range: { ...state.range, preset: e.target.value as Preset } })}>
+        <div className="field">
+          <label htmlFor="field-range">Range</label>
+          <select id="field-range" value={state.range.preset} onChange={(e) => update({ range: { ...state.range, preset: e.target.value as Preset } })}>
             {PRESETS.map((p) => <option key={p.value} value={p.value}>{p.label}</option>)}
           </select>
-        </label>
+        </div>
         {state.range.preset === 'custom' && (
           <>
-            <label className="field">
-              <span>From</span>
-              <input type="date" value={state.range.fromDate ?? ''} onChange={(e) => update({ range: { ...state.range, fromDate: e.target.value } })} />
-            </label>
-            <label className="field">
-              <span>To</span>
-              <input type="date" value={state.range.toDate ?? ''} onChange={(e) => update({ range: { ...state.range, toDate: e.target.value } })} />
-            </label>
+            <div className="field">
+              <label htmlFor="field-from">From</label>
+              <input id="field-from" type="date" value={state.range.fromDate ?? ''} onChange={(e) => update({ range: { ...state.range, fromDate: e.target.value } })} />
+            </div>
+            <div className="field">
+              <label htmlFor="field-to">To</label>
+              <input id="field-to" type="date" value={state.range.toDate ?? ''} onChange={(e) => update({ range: { ...state.range, toDate: e.target.value } })} />
+            </div>
           </>
         )}
-        <label className="field">
-          <span>Time zone</span>
-          <select value={timeZone} onChange={(e) => update({ tz: e.target.value })}>
+        <div className="field">
+          <label htmlFor="field-time-zone">Time zone</label>
+          <select id="field-time-zone" value={timeZone} onChange={(e) => update({ tz: e.target.value })}>
             {timeZones.map((tz) => <option key={tz} value={tz}>{tz}</option>)}
           </select>
-        </label>
+        </div>
       </div>
     </header>
   );

@@ -39,10 +39,14 @@ export function PeopleView({ timeZone }: { timeZone: string }) {
       <section className="panel" aria-labelledby="people-title">
         <h2 id="people-title">People</h2>
         <form className="lookup" onSubmit={submit}>
-          <label className="field"><span>Look up</span>
-            <select name="kind" defaultValue="user"><option value="user">userId</option><option value="anonymous">anonymousId</option></select>
-          </label>
-          <label className="field grow"><span>Id</span><input name="id" type="search" required autoComplete="off" /></label>
+          <div className="field">
+            <label htmlFor="lookup-kind">Kind of id</label>
+            <select id="lookup-kind" name="kind" defaultValue="user"><option value="user">userId</option><option value="anonymous">anonymousId</option></select>
+          </div>
+          <div className="field grow">
+            <label htmlFor="lookup-id">Id</label>
+            <input id="lookup-id" name="id" type="search" required autoComplete="off" />
+          </div>
           <button type="submit">Look up</button>
         </form>
         {error && <p className="error" role="alert">{error.status === 404 ? `No one with this id: ${error.message}` : error.message}</p>}
