@@ -137,6 +137,18 @@ describe.each(backends())('the five published Segment events on %s', (backend) =
     });
   }
 
+  it('gives the same answers when the five arrive at once, each in its own request', async () => {
+    for (let round = 0; round < 3; round++) {
+      const app = await c.createApp({ name: `issue11-concurrent-${round}`, webhookSecret: SECRET });
+      const results = await Promise.all(fiveEvents().map((event) => {
+        const body = JSON.stringify(event);
+        return post(`${c.url}/v1/webhook/segment?writeKey=${app.writeKey}`, body, { 'X-Signature': sign(body, SECRET) });
+      }));
+      for (const res of results) expect(res.body).toMatchObject({ ok: true, accepted: 1, rejected: [] });
+      await expectTheAnswers(app.secretKey);
+    }
+  });
+
   it('gives the same answers when all five come in one batch', async () => {
     const app = await c.createApp({ name: 'issue11-one-batch' });
     const batch = fiveEvents().reverse().map(({ receivedAt, sentAt, originalTimestamp, ...own }) => own);
