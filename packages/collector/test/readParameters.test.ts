@@ -28,6 +28,10 @@ describe.each(backends())('read parameters the database cannot hold are 400 (%s)
     [`/v1/sessions?after=${cursor(['2026-01-01T00:00:00.000Z', 'bad\u0000id'])}`, 'after'],
     ['/v1/events?sessionId=a%00b', 'sessionId'],
     ['/v1/events?event=%00', 'event'],
+    ['/v1/stats/timeseries?from=-271821-04-20T00:00:00Z&interval=day', 'from'],
+    ['/v1/stats/breakdown?by=page&to=+275760-09-13T00:00:00Z', 'to'],
+    ['/v1/stats/breakdown?by=page&page=%00', 'page'],
+    ['/v1/stats/timeseries?tz=%00', 'tz'],
     ['/v1/users/u%00', 'userId'],
     ['/v1/anonymous/a%00', 'anonymousId'],
   ])('%s', async (path, parameter) => {
