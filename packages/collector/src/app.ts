@@ -1,14 +1,16 @@
 import express, { type Express } from 'express';
 import { createAppsRepository } from './apps/appsRepository';
-import { expireDeadLetters } from './ingest/expireDeadLetters';
 import { createAppResolver } from './http/auth';
 import { errorHandler, notFound } from './http/errors';
 import { createAuthFailureLimiter, createRateLimiter } from './http/rateLimit';
 import { createIngestService } from './ingest/ingestService';
 import { createLiveHub, type LiveOptions } from './live/liveHub';
 import type { Logger } from './logger';
+import { startMaintenance, type MaintenanceOptions } from './maintenance/maintenanceLoop';
 import { adminAppsRoutes } from './routes/adminApps';
 import { dashboardRoutes, type DashboardSignIn } from './routes/dashboard';
+import { eraseRoutes } from './routes/erase';
+import { exportRoutes } from './routes/export';
 import { healthRoutes } from './routes/health';
 import { ingestRoutes } from './routes/ingest';
 import { liveRoutes } from './routes/live';
@@ -30,6 +32,10 @@ const AUTH_FAILURES_PER_SECOND = 10;
 
 export interface CollectorDeps {
   db: Database;
+  /** A read replica (DATABASE_READ_URL) for the read API, stats, export and dashboard; ingest and the live count stay on `db`. */
+  readDb?: Database;
+  /** Retention and dead-letter expiry pacing; tests shorten it. */
+  maintenance?: Partial<MaintenanceOptions>;
   now?: () => Date;
   logger?: Logger;
   /** Sends unexpected errors somewhere (Sentry); nothing is sent without it. */
@@ -72,7 +78,8 @@ export function createApp(deps: CollectorDeps): Collector {
   const live = createLiveHub({ db: deps.db, now, log, options: deps.live });
   const ingest = createIngestService(deps.db, { onCommitted: (appIds, requests) => live.activity(appIds, requests) });
   const deadLetters = createDeadLetterRepository(deps.db);
-  const stopExpiring = expireDeadLetters(deadLetters, now, log);
+  const stopMaintenance = startMaintenance(deps.db, now, log, deps.maintenance);
+  const readDb = deps.readDb ?? deps.db;
   const ingestDeps = {
     apps,
     ingest,
@@ -91,13 +98,15 @@ export function createApp(deps: CollectorDeps): Collector {
   app.use(liveRoutes({ apps, live }));
   app.use(readRoutes({
     apps,
-    events: createEventsRepository(deps.db),
-    sessions: createSessionsRepository(deps.db),
-    identities: createIdentityRepository(deps.db),
-    stats: createStatsRepository(deps.db),
+    events: createEventsRepository(readDb),
+    sessions: createSessionsRepository(readDb),
+    identities: createIdentityRepository(readDb),
+    stats: createStatsRepository(readDb),
     now,
   }));
-  app.use(statsRoutes({ apps, series: createStatsSeriesRepository(deps.db), now }));
+  app.use(statsRoutes({ apps, series: createStatsSeriesRepository(readDb), now }));
+  app.use(exportRoutes({ apps, db: readDb }));
+  app.use(eraseRoutes({ apps, db: deps.db, onErased: (appIds) => live.activity(appIds) }));
   app.use(adminAppsRoutes({ apps, db: deps.db }));
   app.use(rejectedRoutes({ apps, deadLetters, now }));
   app.use(dashboardRoutes(deps.dashboardDir, deps.dashboardSignIn));
@@ -109,7 +118,7 @@ export function createApp(deps: CollectorDeps): Collector {
   return {
     app,
     async close() {
-      stopExpiring();
+      await stopMaintenance();
       live.endWatchers();
       await ingest.drain();
       // After the drain, so the last commits still reach the other processes.

@@ -36,7 +36,7 @@ function countingRepository(app: App) {
 
 const knownApp: App = {
   id: 'app_known', name: 'known', writeKey: newWriteKey(), secretHash: '0'.repeat(64), origins: [],
-  activeWindowSeconds: 300, webhookSecret: null, createdAt: new Date(0),
+  activeWindowSeconds: 300, webhookSecret: null, retentionDays: null, timezone: null, createdAt: new Date(0),
 };
 
 describe('unknown write keys', () => {

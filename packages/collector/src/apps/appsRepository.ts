@@ -10,6 +10,10 @@ export interface App {
   origins: string[];
   activeWindowSeconds: number;
   webhookSecret: string | null;
+  /** Events and sessions older than this many days are removed (null: kept for good). */
+  retentionDays: number | null;
+  /** IANA time zone the dashboard reports days in (null: UTC). */
+  timezone: string | null;
   createdAt: Date;
 }
 
@@ -18,6 +22,15 @@ export interface NewApp {
   origins?: string[];
   activeWindowSeconds?: number;
   webhookSecret?: string | null;
+  retentionDays?: number | null;
+  timezone?: string | null;
+}
+
+/** What `apps update` changes; an absent field stays as it is. */
+export interface AppChanges {
+  origins?: string[];
+  retentionDays?: number | null;
+  timezone?: string | null;
 }
 
 interface AppRow {
@@ -28,10 +41,12 @@ interface AppRow {
   origins: string[];
   active_window_seconds: number;
   webhook_secret: string | null;
+  retention_days: number | null;
+  timezone: string | null;
   created_at: Date;
 }
 
-const COLUMNS = 'id, name, write_key, secret_hash, origins, active_window_seconds, webhook_secret, created_at';
+const COLUMNS = 'id, name, write_key, secret_hash, origins, active_window_seconds, webhook_secret, retention_days, timezone, created_at';
 
 function toApp(row: AppRow): App {
   return {
@@ -42,6 +57,8 @@ function toApp(row: AppRow): App {
     origins: row.origins ?? [],
     activeWindowSeconds: row.active_window_seconds,
     webhookSecret: row.webhook_secret,
+    retentionDays: row.retention_days,
+    timezone: row.timezone,
     createdAt: new Date(row.created_at),
   };
 }
@@ -58,12 +75,14 @@ export function createAppsRepository(db: Queryable) {
     async create(input: NewApp): Promise<{ app: App; secretKey: string }> {
       const secretKey = newSecretKey();
       const rows = await db.query<AppRow>(
-        `INSERT INTO apps (id, name, write_key, secret_prefix, secret_hash, origins, active_window_seconds, webhook_secret)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO apps (id, name, write_key, secret_prefix, secret_hash, origins, active_window_seconds, webhook_secret,
+           retention_days, timezone)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (name) DO NOTHING
          RETURNING ${COLUMNS}`,
         [newAppId(), input.name, newWriteKey(), secretPrefixOf(secretKey), hashSecret(secretKey), input.origins ?? [],
-          input.activeWindowSeconds ?? DEFAULT_ACTIVE_WINDOW_SECONDS, input.webhookSecret ?? null],
+          input.activeWindowSeconds ?? DEFAULT_ACTIVE_WINDOW_SECONDS, input.webhookSecret ?? null, input.retentionDays ?? null,
+          input.timezone ?? null],
       );
       const row = rows[0];
       if (!row) throw new AppNameTakenError(input.name);
@@ -87,6 +106,19 @@ export function createAppsRepository(db: Queryable) {
     /** The apps whose secret key starts like the presented one (its hash decides which, if any). */
     async findBySecretPrefix(prefix: string): Promise<App[]> {
       return (await db.query<AppRow>(`SELECT ${COLUMNS} FROM apps WHERE secret_prefix = $1`, [prefix])).map(toApp);
+    },
+
+    /** Changes an app's settings; null when no app has that name. */
+    async update(name: string, changes: AppChanges): Promise<App | null> {
+      const params: unknown[] = [name];
+      const sets: string[] = [];
+      if (changes.origins !== undefined) sets.push(`origins = $${params.push(changes.origins)}`);
+      if (changes.retentionDays !== undefined) sets.push(`retention_days = $${params.push(changes.retentionDays)}`);
+      if (changes.timezone !== undefined) sets.push(`timezone = $${params.push(changes.timezone)}`);
+      const rows = sets.length > 0
+        ? await db.query<AppRow>(`UPDATE apps SET ${sets.join(', ')} WHERE name = $1 RETURNING ${COLUMNS}`, params)
+        : await db.query<AppRow>(`SELECT ${COLUMNS} FROM apps WHERE name = $1`, params);
+      return rows[0] ? toApp(rows[0]) : null;
     },
 
     /** Issues a new secret key; the old one stops working at once. */

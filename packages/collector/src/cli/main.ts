@@ -1,5 +1,8 @@
 import { AppNameTakenError } from '../apps/appsRepository';
+import type { Writable } from 'node:stream';
 import { appsCommand } from './appsCommands';
+import { exportCommand } from './exportCommand';
+import { forgetCommand } from './forgetCommand';
 import { rejectedCommand } from './rejectedCommands';
 import { lastOption, parseArgs, UsageError } from './parseArgs';
 import { ConfigError, readConfig, type Config } from '../config';
@@ -15,12 +18,15 @@ const HELP = `Usage: headcount <command>
   apps create NAME [--origin URL]... [--active-window SECONDS] [--webhook-secret S] [--json]
   apps list [--json]
   apps rotate NAME [--json]       issue a new secret key
+  apps update NAME [--origin URL]... [--retention-days N] [--timezone TZ]   change an app's settings
+  export APP [--from DATE] [--to DATE] [--format ndjson|csv] [--after CURSOR]   every event, in storage order, to stdout
+  forget APP (--user ID | --anonymous ID) [--json]   erase a person (events, sessions, identities, aliases, dead letters)
   rejected list APP [--json] [--limit N]   the dead-letter store: what ingest could not accept (30 days)
   rejected replay APP [--json]    re-ingest it (after a fix); what is accepted leaves the store
   rejected purge APP              empty it
 
 Environment: DATABASE_URL (unset: embedded PGlite in HEADCOUNT_DATA_DIR, default ./.headcount),
-PORT, HOST, SENTRY_DSN, LOG_LEVEL, TRUST_PROXY, HEADCOUNT_RATE_LIMIT.`;
+PORT, HOST, SENTRY_DSN, LOG_LEVEL, TRUST_PROXY, HEADCOUNT_RATE_LIMIT, DATABASE_READ_URL.`;
 
 async function withDatabase<T>(config: Config, fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
   const db = await openDatabase(config);
@@ -36,6 +42,8 @@ export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Where `export` streams (default: process.stdout). */
+  stdout?: Writable;
 }
 
 const processIo: CliIo = { out: (line) => console.log(line), err: (line) => console.error(line), env: process.env };
@@ -72,6 +80,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         return 0;
       case 'rejected':
         await withDatabase(config, (db) => rejectedCommand(db, rest, print));
+        return 0;
+      case 'export':
+        await withDatabase(config, (db) => exportCommand(db, rest, io.stdout ?? process.stdout));
+        return 0;
+      case 'forget':
+        await withDatabase(config, (db) => forgetCommand(db, rest, print));
         return 0;
       case undefined:
       case 'help':

@@ -20,7 +20,8 @@ export interface EventQuery {
   event?: string | undefined;
 }
 
-interface EventRow {
+/** A stored event's columns as the read API selects them (`EVENT_COLUMNS`). */
+export interface EventRow {
   id: string;
   message_id: string;
   type: StoredEvent['type'];
@@ -41,9 +42,14 @@ interface EventRow {
   extra: JsonObject | null;
 }
 
+/** The columns `toStoredEvent` reads; `id` as text, since bigints pass JavaScript's safe integers. */
+export const EVENT_COLUMNS = `id::text AS id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id, session_id,
+  "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra`;
+
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-function toStoredEvent(row: EventRow): StoredEvent & { previousId?: string; groupId?: string } {
+/** The one mapping of a stored row to the event the read API and the export return. */
+export function toStoredEvent(row: EventRow): StoredEvent & { previousId?: string; groupId?: string } {
   return {
     // Fields outside the wire format come first, so none can shadow a named one.
     ...row.extra,
@@ -110,9 +116,9 @@ export function createEventsRepository(db: Queryable) {
       if (q.type) where.push(`type = $${params.push(q.type)}`);
       if (q.event) where.push(`event = $${params.push(q.event)}`);
       const rows = await db.query<EventRow>(
-        `SELECT id::text AS id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id, session_id,
-           "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra
-         FROM events WHERE ${where.join(' AND ')} ORDER BY "timestamp", id LIMIT ${q.limit + 1}`,
+        // events.id, not the text alias `id`: the cursor compares numbers, so the order must be numeric too.
+        `SELECT ${EVENT_COLUMNS}
+         FROM events WHERE ${where.join(' AND ')} ORDER BY "timestamp", events.id LIMIT ${q.limit + 1}`,
         params,
       );
       return keysetPage(rows, q.limit, toStoredEvent, (row) => ({ timestamp: new Date(row.timestamp), id: row.id }));

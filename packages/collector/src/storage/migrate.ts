@@ -4,6 +4,8 @@ import deadLetter from './migrations/0002_dead_letter.sql?raw';
 import sessionLastPage from './migrations/0003_session_last_page.sql?raw';
 import eventExtra from './migrations/0004_event_extra.sql?raw';
 import waitingEvents from './migrations/0005_waiting_events.sql?raw';
+import eventsByName from './migrations/0007_events_by_name.sql?raw';
+import appRetention from './migrations/0008_app_retention.sql?raw';
 
 /** Numbered migrations, applied in order, each exactly once. */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -12,6 +14,8 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 3, name: 'session_last_page', sql: sessionLastPage },
   { version: 4, name: 'event_extra', sql: eventExtra },
   { version: 5, name: 'waiting_events', sql: waitingEvents },
+  { version: 7, name: 'events_by_name', sql: eventsByName },
+  { version: 8, name: 'app_retention', sql: appRetention },
 ];
 
 // Any constant works: it only keeps two collectors from migrating the same database at once.
