@@ -211,6 +211,10 @@ export function createLiveHub({ db, now, log, options }: LiveHubDeps): LiveHub {
         probeSentAt = 0;
         // Whatever other processes did while we were not listening is caught up now.
         for (const entry of watched.values()) requestRecount(entry);
+        // The tick armed while not listening polled every pollWithoutListenMs: back to the resync period.
+        clearTimeout(tick);
+        tick = undefined;
+        scheduleTick();
       },
       (err) => log('warn', 'LISTEN failed; polling the live counts instead', { error: String(err) }),
     ).finally(() => {
