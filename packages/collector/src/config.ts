@@ -4,6 +4,8 @@ import { isLogLevel, type LogLevel } from './logger';
 export interface Config {
   /** PostgreSQL connection string; unset means embedded PGlite under `dataDir`. */
   databaseUrl: string | undefined;
+  /** DATABASE_READ_URL: a streaming replica the read API, stats, export and dashboard read from (needs DATABASE_URL). */
+  readDatabaseUrl?: string | undefined;
   dataDir: string;
   port: number;
   host: string;
@@ -45,6 +47,13 @@ function adminTokenOf(value: string | undefined): string | undefined {
   return value;
 }
 
+// A replica of the embedded database cannot exist: the setting would be silently ignored, so it is refused.
+function readDatabaseUrlOf(env: NodeJS.ProcessEnv): string | undefined {
+  if (!env.DATABASE_READ_URL) return undefined;
+  if (!env.DATABASE_URL) throw new ConfigError('DATABASE_READ_URL needs DATABASE_URL: a read replica is of a PostgreSQL primary');
+  return env.DATABASE_READ_URL;
+}
+
 /** Reads the environment variables the README documents. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = env.LOG_LEVEL ?? 'info';
@@ -52,6 +61,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const rateLimitPerSecond = integer('HEADCOUNT_RATE_LIMIT', env.HEADCOUNT_RATE_LIMIT, 1000, 0, 1_000_000);
   return {
     databaseUrl: env.DATABASE_URL || undefined,
+    readDatabaseUrl: readDatabaseUrlOf(env),
     dataDir: resolve(env.HEADCOUNT_DATA_DIR || '.headcount'),
     port: integer('PORT', env.PORT, 8787, 0, 65535),
     host: env.HOST || '0.0.0.0',

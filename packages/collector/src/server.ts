@@ -6,6 +6,7 @@ import { createLogger } from './logger';
 import type { Database } from './storage/database';
 import { migrate } from './storage/migrate';
 import { openDatabase } from './storage/openDatabase';
+import { openPostgres } from './storage/postgresDatabase';
 import { sentryReporter } from './sentry';
 
 export interface RunningServer {
@@ -68,8 +69,10 @@ export async function startServer(
     await db.close();
     throw err;
   }
+  const readDb = config.readDatabaseUrl ? openPostgres({ connectionString: config.readDatabaseUrl }) : undefined;
   const collector = createApp({
     db,
+    readDb,
     logger,
     reportError: sentry.report,
     rateLimitPerSecond: config.rateLimitPerSecond,
@@ -111,7 +114,7 @@ export async function startServer(
     const cut = setTimeout(() => server.closeAllConnections(), Math.max(0, left()));
     await stopped;
     clearTimeout(cut);
-    if (!(await settlesWithin(db.close(), Math.max(1000, left())))) logger('error', 'the database did not close in time');
+    if (!(await settlesWithin(Promise.all([db.close(), readDb?.close()]), Math.max(1000, left())))) logger('error', 'the database did not close in time');
     await sentry.flush();
     logger('info', 'collector stopped');
   })());

@@ -1,5 +1,6 @@
 // A throwaway PostgreSQL cluster (initdb + pg_ctl) on a free loopback port, in a temp dir: chaos
-// scenarios and tests stop and restart it at will and never touch a shared server.
+// scenarios and tests stop and restart it at will and never touch a shared server. `startReplica()` adds
+// a streaming replica of it (pg_basebackup -R) in the same temp dir, on its own port.
 import { execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,9 +59,28 @@ export async function startPostgresCluster() {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+  const replicas = [];
   return {
     url: `postgres://root@127.0.0.1:${port}/postgres`,
     port,
+    /** A hot standby streaming from this cluster (initdb's pg_hba already trusts local replication). */
+    async startReplica() {
+      const replicaData = join(dir, `replica-${replicas.length + 1}`);
+      const replicaLog = join(dir, `replica-${replicas.length + 1}.log`);
+      const replicaPort = await freePort();
+      const replicaOptions = `-p ${replicaPort} -c listen_addresses=127.0.0.1 -k ${dir} -c max_connections=100 -c hot_standby=on`;
+      const replicaCtl = (...args) => run(tool('pg_ctl'), ['-D', replicaData, ...args], owner);
+      await run(tool('pg_basebackup'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'root', '-D', replicaData, '-R', '-X', 'stream', '--no-sync'], owner);
+      const replica = { running: false, stop: () => replicaCtl('stop', '-w', '-t', '30', '-m', 'immediate') };
+      replicas.push(replica);
+      await replicaCtl('start', '-w', '-t', '30', '-l', replicaLog, '-o', replicaOptions);
+      replica.running = true;
+      return {
+        url: `postgres://root@127.0.0.1:${replicaPort}/postgres`,
+        port: replicaPort,
+        log: () => (existsSync(replicaLog) ? readFileSync(replicaLog, 'utf8') : ''),
+      };
+    },
     /** `immediate` is a crash (no shutdown checkpoint, clients cut); `fast` a clean stop. */
     async stop(mode = 'immediate') {
       running = false;
@@ -72,6 +92,8 @@ export async function startPostgresCluster() {
     },
     log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
     async dispose() {
+      for (const replica of replicas) if (replica.running) await replica.stop().catch(() => {});
+      replicas.length = 0;
       if (running) await pgCtl('stop', '-w', '-t', '30', '-m', 'immediate').catch(() => {});
       running = false;
       rmSync(dir, { recursive: true, force: true });
