@@ -53,31 +53,3 @@ export function sessionFilterSql(filters: StatsFilters, bind: Bind, s = 's'): st
   }
   return parts.map((part) => ` AND ${part}`).join('');
 }
-
-/**
- * The CTEs `ranged` (the app's visits that overlap [from, to) and match the filters, with their `person`) and
- * `people` (each of them with `visitor`: the person's canonical id). Visitors are people: an anonymous session
- * of someone who later identified counts as that user, and an id renamed by alias counts as the id it became
- * (followed to the end, a bounded walk against alias cycles). Needs `WITH RECURSIVE`; $1 app, $2 from, $3 to.
- */
-export function peopleCtes(filters: StatsFilters, bind: Bind, options: { overlapping: boolean }): string {
-  // A visit lasts at most a day (the SDK caps it at 12 h): bounding the start keeps this on sessions_app_started.
-  const range = options.overlapping
-    ? `s.started_at >= $2::timestamptz - interval '1 day' AND s.started_at < $3 AND coalesce(s.ended_at, s.last_seen_at) >= $2`
-    : `s.started_at >= $2 AND s.started_at < $3`;
-  return `ranged AS (
-      SELECT s.id, s.started_at, s.last_seen_at, s.ended_at, s.end_reason, s.event_count, s.landing_page, s.last_page_path,
-        s.touch_type, s.touch_source, s.campaign, s.browser, s.os, s.device_type, s.bot,
-        coalesce(s.user_id, (SELECT i.user_id FROM identities i WHERE i.app_id = s.app_id
-          AND i.anonymous_id = s.anonymous_id ORDER BY i.last_seen_at DESC LIMIT 1), s.anonymous_id, s.visitor_id) AS person
-      FROM sessions s WHERE s.app_id = $1 AND ${range}${sessionFilterSql(filters, bind)}
-    ),
-    renamed(person, id, depth) AS (
-      SELECT DISTINCT person, person, 0 FROM ranged
-      UNION ALL
-      SELECT r.person, a.user_id, r.depth + 1 FROM renamed r JOIN aliases a ON a.app_id = $1 AND a.previous_id = r.id
-      WHERE r.depth < ${MAX_ALIAS_HOPS}
-    ),
-    canonical AS (SELECT DISTINCT ON (person) person, id FROM renamed ORDER BY person, depth DESC, id),
-    people AS (SELECT ranged.*, canonical.id AS visitor FROM ranged JOIN canonical USING (person))`;
-}

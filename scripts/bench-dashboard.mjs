@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// What a dashboard load costs on real volumes: `node scripts/bench-dashboard.mjs` (after `pnpm build`).
+//
+// 1. a scratch database on BENCH_DATABASE_URL's server, with the collector's migrations (the real indexes);
+// 2. a seeded generator (setseed, so every run stores the same data): BENCH_SESSIONS sessions over 30 days in
+//    one app, five events each (three page views, one tracked event, a Session Ended), visitors coming back,
+//    one in ten identified; channels, sources, campaigns, devices and end reasons spread as on a real site;
+// 3. the built collector over HTTP on that database, and every request a 30-day dashboard makes (top line and
+//    the previous period, the chart, each breakdown, the kiosk distributions, and a filtered view), each run
+//    BENCH_RUNS times in turn: median and p95 per request, and for the whole load;
+// 4. the scratch database is dropped, also on failure or Ctrl-C.
+//
+// Environment (all optional):
+//   BENCH_DATABASE_URL   admin connection (default postgres://root@127.0.0.1:5432/test)
+//   BENCH_SESSIONS       sessions (default 1000000; events are five times that)
+//   BENCH_RUNS           timed runs of each request (default 10)
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const COLLECTOR = join(ROOT, 'packages/collector');
+const pg = createRequire(join(COLLECTOR, 'package.json'))('pg');
+const { createApp, createAppsRepository, migrate, openPostgres } = await import(join(COLLECTOR, 'dist/index.js'));
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const DAYS = 30;
+const TO = new Date(Date.UTC(2026, 10, 1));
+const FROM = new Date(TO.getTime() - DAYS * 86_400_000);
+
+const name = `headcount_bench_dashboard_${randomBytes(4).toString('hex')}`;
+const dbUrl = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+
+async function admin(sql) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+let dropped = false;
+async function dropDatabase() {
+  if (dropped) return;
+  dropped = true;
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
+process.once('SIGINT', () => void dropDatabase().finally(() => process.exit(130)));
+
+const PATHS = `ARRAY['/', '/pricing', '/blog', '/docs', '/docs/start', '/about', '/contact', '/blog/launch', '/signup', '/login']`;
+const CHANNELS = `ARRAY['direct', 'search', 'search', 'social', 'email', 'paid', 'ai', 'referral']`;
+const SOURCES = `ARRAY[NULL, 'google', 'bing', 'linkedin', 'newsletter', 'google', 'chatgpt', 'news.example']`;
+
+/** Sessions, their events and identities, generated in the database (setseed: the same rows every run). */
+async function seed(db, appId) {
+  const visitors = Math.max(1, Math.round(SESSIONS * 0.6));
+  await db.query('SELECT setseed(0.42)');
+  await db.query(
+    `INSERT INTO sessions (app_id, id, visitor_id, anonymous_id, user_id, started_at, last_seen_at, ended_at, end_reason, event_count,
+       landing_at, landing_page, last_page_path, last_page_at, touch_type, touch_source, campaign, browser, os, device_type)
+     SELECT $1, 's' || g, 'v' || v, 'a' || v, CASE WHEN v % 10 = 0 THEN 'u' || v END, started, started + duration,
+       CASE WHEN g % 7 <> 0 THEN started + duration END, CASE WHEN g % 7 <> 0 THEN (ARRAY['idle', 'manual', 'max_duration'])[1 + g % 3] END, 5,
+       started, 'https://shop.example' || (${PATHS})[1 + g % 10], (${PATHS})[1 + (g / 3) % 10], started + duration,
+       (${CHANNELS})[1 + c], (${SOURCES})[1 + c], CASE WHEN c = 4 THEN jsonb_build_object('name', 'campaign-' || g % 12) ELSE '{}' END,
+       (ARRAY['Chrome', 'Safari', 'Firefox', 'Edge'])[1 + g % 4], (ARRAY['Windows', 'macOS', 'iOS', 'Android', 'Linux'])[1 + g % 5],
+       (ARRAY['desktop', 'mobile', 'tablet'])[1 + g % 3]
+     FROM (SELECT g, (g * 7919) % ${visitors} AS v, g % 8 AS c,
+             $2::timestamptz + (random() * ${DAYS} * 86400) * interval '1 second' AS started,
+             (random() * 900) * interval '1 second' AS duration
+           FROM generate_series(1, ${SESSIONS}) g) s`,
+    [appId, FROM],
+  );
+  await db.query(
+    `INSERT INTO events (app_id, message_id, type, event, name, anonymous_id, user_id, session_id, "timestamp", received_at, properties, context)
+     SELECT s.app_id, s.id || '-' || k, CASE WHEN k < 3 THEN 'page' ELSE 'track' END,
+       CASE k WHEN 3 THEN (ARRAY['Signup', 'Add to cart', 'Download', 'Search'])[1 + (s.event_count + length(s.id)) % 4] WHEN 4 THEN 'Session Ended' END,
+       NULL, s.anonymous_id, s.user_id, s.id, s.started_at + (s.last_seen_at - s.started_at) * k / 4, s.started_at + (s.last_seen_at - s.started_at) * k / 4,
+       CASE WHEN k = 4 THEN jsonb_build_object('reason', coalesce(s.end_reason, 'idle')) ELSE '{}' END,
+       jsonb_build_object('page', jsonb_build_object('path', (${PATHS})[1 + (length(s.id) + k * 3) % 10]))
+     FROM sessions s CROSS JOIN generate_series(0, 4) k WHERE s.app_id = $1`,
+    [appId],
+  );
+  await db.query(
+    `INSERT INTO identities (app_id, anonymous_id, user_id, first_seen_at, last_seen_at)
+     SELECT DISTINCT ON (anonymous_id) app_id, anonymous_id, user_id, started_at, started_at FROM sessions WHERE app_id = $1 AND user_id IS NOT NULL
+     ORDER BY anonymous_id, started_at`,
+    [appId],
+  );
+  await db.query('ANALYZE');
+}
+
+const range = (from, to) => `from=${from.toISOString()}&to=${to.toISOString()}&tz=Europe/Paris`;
+const current = range(FROM, TO);
+const previous = range(new Date(FROM.getTime() - DAYS * 86_400_000), FROM);
+// What one 30-day dashboard load asks for (overview and kiosks), and a filtered overview.
+const REQUESTS = [
+  ['top line', `/v1/stats?${current}`],
+  ['top line, previous period', `/v1/stats?${previous}`],
+  ['chart (day)', `/v1/stats/timeseries?${current}&interval=day`],
+  ...['page', 'entry', 'exit', 'channel', 'source', 'campaign', 'device', 'browser', 'os', 'event']
+    .map((by) => [`breakdown ${by}`, `/v1/stats/breakdown?${current}&by=${by}`]),
+  ...['hour', 'duration', 'endReason', 'eventsPerSession'].map((by) => [`kiosks ${by}`, `/v1/stats/breakdown?${current}&by=${by}`]),
+  ['top line, source=google', `/v1/stats?${current}&source=google`],
+  ['chart, source=google', `/v1/stats/timeseries?${current}&interval=day&source=google`],
+  ['breakdown page, source=google', `/v1/stats/breakdown?${current}&by=page&source=google`],
+];
+
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+async function main() {
+  await admin(`CREATE DATABASE ${name}`);
+  // The collector's own connection (its statement timeouts included); the seeding has one without them.
+  const db = openPostgres({ connectionString: dbUrl });
+  const seeder = new pg.Client({ connectionString: dbUrl });
+  let server;
+  let collector;
+  try {
+    await migrate(db);
+    const { app, secretKey } = await createAppsRepository(db).create({ name: 'bench' });
+    const seeding = performance.now();
+    await seeder.connect();
+    await seed(seeder, app.id);
+    const { rows: [{ events, size }] } = await seeder.query(
+      'SELECT (SELECT count(*)::integer FROM events) AS events, pg_size_pretty(pg_database_size(current_database())) AS size');
+    await seeder.end();
+    console.log(`seeded ${SESSIONS.toLocaleString('en')} sessions and ${events.toLocaleString('en')} events over ${DAYS} days in ${((performance.now() - seeding) / 1000).toFixed(1)} s (database ${size})`);
+
+    collector = createApp({ db, rateLimitPerSecond: 0, authFailuresPerSecond: 0 });
+    server = await new Promise((resolveServer) => {
+      const s = collector.app.listen(0, '127.0.0.1', () => resolveServer(s));
+    });
+    const base = `http://127.0.0.1:${server.address().port}`;
+    const headers = { Authorization: `Bearer ${secretKey}` };
+    const times = new Map(REQUESTS.map(([label]) => [label, []]));
+    const loads = [];
+    // A warm-up load, then RUNS timed loads: each load asks every request in turn, as a dashboard does.
+    for (let run = -1; run < RUNS; run++) {
+      let load = 0;
+      for (const [label, path] of REQUESTS) {
+        const start = performance.now();
+        const res = await fetch(base + path, { headers });
+        if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+        const took = performance.now() - start;
+        load += took;
+        if (run >= 0) times.get(label).push(took);
+      }
+      if (run >= 0) loads.push(load);
+    }
+    console.log(`\n${'request'.padEnd(32)} ${'median'.padStart(10)} ${'p95'.padStart(10)}`);
+    let worst = 0;
+    for (const [label, list] of times) {
+      list.sort((a, b) => a - b);
+      worst = Math.max(worst, quantile(list, 0.95));
+      console.log(`${label.padEnd(32)} ${quantile(list, 0.5).toFixed(1).padStart(8)} ms ${quantile(list, 0.95).toFixed(1).padStart(8)} ms`);
+    }
+    loads.sort((a, b) => a - b);
+    console.log(`\nwhole load (${REQUESTS.length} requests, one after another): median ${quantile(loads, 0.5).toFixed(0)} ms, p95 ${quantile(loads, 0.95).toFixed(0)} ms`);
+    console.log(`slowest request p95: ${worst.toFixed(1)} ms (target: 200 ms at 1,000,000 sessions and 5,000,000 events)`);
+  } finally {
+    server?.closeAllConnections();
+    await new Promise((resolveClose) => (server ? server.close(resolveClose) : resolveClose()));
+    await collector?.close();
+    await db.close();
+    await dropDatabase();
+  }
+}
+
+await main();
