@@ -96,7 +96,7 @@ describe('useActiveUsers', () => {
       'https://collector.test/v1/active/stream?writeKey=wk_hook&path=%2Fpricing',
     ]);
     await update(() => FakeEventSource.instances[1]!.emitActive(3));
-    expect(onPricing.at(-1)).toEqual({ count: 3, status: 'live', error: null });
+    expect(onPricing[onPricing.length - 1]).toEqual({ count: 3, status: 'live', error: null });
     expect(mounted.container.textContent).toBe('connecting' + 'live' + '3 online');
 
     await mounted.rerender(<Probe seen={onPricing} path="/docs" />);
@@ -111,7 +111,7 @@ describe('useActiveUsers', () => {
     const first = FakeEventSource.latest();
     await update(() => first.emitActive(4));
     await update(() => vi.advanceTimersByTime(44_999));
-    expect(seen.at(-1)).toEqual({ count: 4, status: 'live', error: null });
+    expect(seen[seen.length - 1]).toEqual({ count: 4, status: 'live', error: null });
     const silentFrom = seen.length;
     await update(() => vi.advanceTimersByTime(1));
     expect(first.closed).toBe(true);
@@ -120,7 +120,7 @@ describe('useActiveUsers', () => {
     // Meanwhile GET /v1/active gave a count (8), never shown as live.
     expect(seen.slice(silentFrom).map((state) => [state.status, state.count])).toEqual([['connecting', 4], ['connecting', 8]]);
     await update(() => FakeEventSource.latest().emitActive(5));
-    expect(seen.at(-1)).toEqual({ count: 5, status: 'live', error: null });
+    expect(seen[seen.length - 1]).toEqual({ count: 5, status: 'live', error: null });
   });
 
   it('moves to the new app when the write key changes', async () => {
