@@ -10,19 +10,22 @@ import { configure } from './core/options';
 
 type Method = (...args: unknown[]) => unknown;
 
-export function startHeadcount(options: HeadcountOptions): HeadcountClient {
+/** A call the script tag's stub queued before the SDK loaded: method, arguments, and when it was made (ms). */
+export type QueuedCall = [name: string, args: unknown[], at?: number];
+
+export function startHeadcount(options: HeadcountOptions, queued: QueuedCall[] = []): HeadcountClient {
   const cfg = configure(options);
   const env = browserEnv(cfg);
   const core = createCore(env, cfg);
   const client = core.client;
   const stops = [
-    watchActivity(core.input),
+    watchActivity(core.input, cfg.isKiosk),
     watchLifecycle(core),
-    cfg.autoPageviews && watchHistory(core.autoPage),
-    cfg.trackClicks && watchClicks(client.track),
+    cfg.pageviews && watchHistory(core.autoPage),
+    cfg.clicks && watchClicks(client.track),
   ];
   // A microtask later, so listeners and identify() right after creation (or the stub's replay) come first.
-  if (cfg.autoPageviews) Promise.resolve().then(core.autoPage);
+  if (cfg.pageviews) Promise.resolve().then(core.autoPage);
   const destroy = client.destroy;
   client.destroy = () => {
     stops.forEach((stop) => stop && stop());
@@ -39,5 +42,7 @@ export function startHeadcount(options: HeadcountOptions): HeadcountClient {
       }
     };
   }
+  // Replayed calls keep the time they were made; a bogus name from the stub must not stop the replay.
+  for (const [name, args, t] of queued) core.replay(t, () => (client as unknown as Record<string, Method>)[name]?.(...args));
   return client;
 }

@@ -16,6 +16,8 @@ export interface BrowserOptions {
   data: Record<string, string>;
   referrer?: string;
   doNotTrack?: string;
+  /** How the page was loaded (PerformanceNavigationTiming.type): `navigate`, `reload`, `back_forward`. */
+  navigation?: string;
 }
 
 export interface Posted {
@@ -68,7 +70,7 @@ export function fakeBrowser(o: BrowserOptions) {
     navigator: { userAgent: 'FakeBrowser/1.0', language: 'en-GB', onLine: true, doNotTrack: o.doNotTrack, sendBeacon },
     screen: { width: 1920, height: 1080 },
     localStorage: memoryStorage(),
-    performance: { now: () => Date.now() - opened },
+    performance: { now: () => Date.now() - opened, getEntriesByType: () => [{ type: o.navigation ?? 'navigate' }] },
     async fetch(to: string, init: RequestInit) {
       requests.push({ url: to, keepalive: !!init.keepalive, body: JSON.parse(init.body as string) });
       const n = (requests.at(-1)!.body.batch || []).length;

@@ -18,7 +18,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** Loads the bundle into a fresh fake page, then lets the load-time page view (a microtask) happen. */
+/** Loads the bundle into a fresh fake page, then lets the load-time page view and its session start happen. */
 async function load(o: Partial<BrowserOptions> = {}, before?: (b: ReturnType<typeof fakeBrowser>) => void) {
   const b = fakeBrowser({
     url: 'https://museum.example/exhibits?utm_source=newsletter&utm_campaign=spring&gclid=abc',
@@ -29,7 +29,7 @@ async function load(o: Partial<BrowserOptions> = {}, before?: (b: ReturnType<typ
   });
   before?.(b);
   b.run(bundle);
-  await Promise.resolve();
+  await vi.advanceTimersByTimeAsync(0);
   return b;
 }
 
@@ -79,6 +79,42 @@ describe('script tag', () => {
     expect(events.find((e) => e.type === 'identify')).toMatchObject({ userId: 'member_7', traits: { plan: 'family' } });
     expect(events.find((e) => e.type === 'track' && e.event === 'Early Tap')).toMatchObject({ userId: 'member_7', properties: { n: 1 } });
     expect(seen).toEqual([b.headcount.status().sessionId]);
+  });
+
+  it('replayed calls keep the time the stub queued them, not the time the SDK loaded', async () => {
+    const queuedAt = Date.now();
+    const b = await load({ data: { writeKey: 'wk_1', autoPageviews: 'false' } }, (b) => {
+      b.run(stub);
+      b.run(`headcount.track('Early Tap')`);
+      vi.advanceTimersByTime(1_500); // the SDK arrives late
+    });
+    await vi.advanceTimersByTimeAsync(2_000);
+    const [started, early] = b.events();
+    expect(early).toMatchObject({ event: 'Early Tap', timestamp: new Date(queuedAt).toISOString() });
+    expect(started).toMatchObject({ event: 'Session Started', timestamp: new Date(queuedAt).toISOString() });
+  });
+
+  it('reads data-max-queue and data-storage', async () => {
+    const b = await load({ data: { writeKey: 'wk_1', maxQueue: '2', storage: 'memory' } }, (b) => {
+      b.win.fetch = () => Promise.reject(new TypeError('offline'));
+    });
+    b.headcount.track('A');
+    b.headcount.track('B');
+    await vi.advanceTimersByTimeAsync(0);
+    // Session Started, the page view and two taps: two kept, none persisted.
+    expect(b.headcount.status()).toMatchObject({ queued: 2, dropped: 2 });
+    expect((b.win.localStorage as Storage).length).toBe(0);
+  });
+
+  it('kiosk: a hover or a script’s scroll starts no session; a touch does', async () => {
+    const b = await load({ data: { writeKey: 'wk_1', kiosk: '' } });
+    b.fire(b.win, 'pointermove');
+    b.fire(b.win, 'scroll');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(b.headcount.status().sessionId).toBeNull();
+    b.fire(b.win, 'touchstart');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(b.headcount.status().sessionId).toBeTruthy();
   });
 
   it('never throws into the page', async () => {
@@ -139,6 +175,7 @@ describe('script tag', () => {
   it('sends unsent events with keepalive on pagehide', async () => {
     const b = await load();
     b.headcount.track('Leaving');
+    await Promise.resolve();
     b.fire(b.win, 'pagehide');
     expect(b.requests).toHaveLength(1);
     expect(b.requests[0]!.keepalive).toBe(true);

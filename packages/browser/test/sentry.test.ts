@@ -21,13 +21,14 @@ function fakeSentry() {
   return { sentry, breadcrumbs, capture };
 }
 
-it('tags Sentry events with the current session and visitor, following kiosk rotation', () => {
+it('tags Sentry events with the current session and visitor, following kiosk rotation', async () => {
   const w = createWorld();
   const { core } = w.tab({ kiosk: true, idleTimeout: 60 });
   const { sentry, capture } = fakeSentry();
   linkSentry(core.client, sentry);
 
   core.input();
+  await vi.advanceTimersByTimeAsync(0); // the session start is decided across tabs
   const first = core.client.status();
   expect(capture().tags).toEqual({ page: 'home', 'headcount.session_id': first.sessionId, 'headcount.anonymous_id': first.anonymousId });
 
@@ -36,6 +37,8 @@ it('tags Sentry events with the current session and visitor, following kiosk rot
   expect(tags['headcount.session_id']).toBeUndefined();
   expect(tags['headcount.anonymous_id']).not.toBe(first.anonymousId);
   core.input();
+  await vi.advanceTimersByTimeAsync(0);
+  expect(capture().tags!['headcount.session_id']).toBeTruthy();
   expect(capture().tags!['headcount.session_id']).toBe(core.client.status().sessionId);
 });
 

@@ -9,7 +9,10 @@ import { localState } from './localState';
 import { localStorageQueue } from './localStorageQueue';
 import { pageContext } from './pageContext';
 import { doNotTrack } from './privacy';
+import { landingSource } from './landingSource';
 import { webLock } from './webLocks';
+
+const attribution = () => captureAttribution(new URLSearchParams(location.search) as unknown as Iterable<[string, string]>);
 
 export function browserEnv(cfg: Config): CoreEnv {
   // Queue and lock are per write key: events must go out with the key of the app that recorded them.
@@ -24,14 +27,15 @@ export function browserEnv(cfg: Config): CoreEnv {
     },
     random: Math.random,
     kv: localState(cfg.memory),
-    queue: cfg.memory ? memoryStore() : fallbackStore(indexedDbQueue(undefined, name), fallbackStore(localStorageQueue(name), memoryStore())),
+    queue: cfg.memory ? memoryStore() : fallbackStore(indexedDbQueue(undefined, name), localStorageQueue(name)),
     send: fetchTransport(cfg.url),
     lock: webLock(name),
     visible: () => document.visibilityState != 'hidden',
     online: () => navigator.onLine,
     context: pageContext(),
-    attribution: () => captureAttribution(new URLSearchParams(location.search) as unknown as Iterable<[string, string]>),
-    dnt: cfg.respectDoNotTrack && doNotTrack(),
-    log: cfg.debug ? console.log.bind(console, '[headcount]') : () => {},
+    attribution,
+    source: () => landingSource(attribution()),
+    dnt: cfg.honourDnt && doNotTrack(),
+    log: cfg.verbose ? console.log.bind(console, '[headcount]') : () => {},
   };
 }

@@ -6,7 +6,7 @@ const STORE = 'q';
 export function indexedDbQueue(factory?: IDBFactory, name = 'headcount'): QueueStore {
   let db: Promise<IDBDatabase> | undefined;
   const open = () =>
-    (db ||= new Promise((resolve, reject) => {
+    (db ||= new Promise<IDBDatabase>((resolve, reject) => {
       // Resolved here, not as a default: where IndexedDB is missing this rejects and the chain falls back.
       const req = (factory || indexedDB).open(name, 1);
       req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'k' });
@@ -16,6 +16,10 @@ export function indexedDbQueue(factory?: IDBFactory, name = 'headcount'): QueueS
         resolve(req.result);
       };
       req.onerror = () => reject(req.error);
+    }).catch((e) => {
+      // A failed open is retried on next use: a fallback store takes the items meanwhile.
+      db = undefined;
+      throw e;
     }));
   /** One transaction; resolves with the request's result once the transaction commits. */
   const run = <T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore) => IDBRequest<T> | void) =>
@@ -30,7 +34,7 @@ export function indexedDbQueue(factory?: IDBFactory, name = 'headcount'): QueueS
         }),
     );
   return {
-    put: (item) => run('readwrite', (s) => void s.put(item)),
+    put: (items) => run('readwrite', (s) => items.forEach((i) => s.put(i))),
     head: (n) => run<Item[]>('readonly', (s) => s.getAll(null, n)),
     del: (keys) => run('readwrite', (s) => keys.forEach((k) => s.delete(k))),
     size: () => run('readonly', (s) => s.count()),

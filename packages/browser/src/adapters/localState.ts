@@ -1,4 +1,8 @@
-/** The visitor's ids, opt-out and session in localStorage (no cookies), in memory when unavailable or asked. */
+/**
+ * The visitor's ids, opt-out and session in localStorage (no cookies), in memory when unavailable or
+ * asked. A key whose last write failed (quota, blocked storage) is read from memory, so a full
+ * localStorage never makes every call a new visitor.
+ */
 import type { KeyValue } from '../core/ports';
 
 export function localState(memoryOnly: boolean): KeyValue {
@@ -7,17 +11,20 @@ export function localState(memoryOnly: boolean): KeyValue {
   const storage = () => (memoryOnly ? undefined : localStorage) as Storage;
   return {
     get(key) {
+      if (key in memory) return memory[key]!;
       try {
         return storage().getItem(key);
       } catch {
-        return memory[key] ?? null;
+        return null;
       }
     },
     set(key, value) {
-      memory[key] = value;
       try {
         value == null ? storage().removeItem(key) : storage().setItem(key, value);
-      } catch {}
+        delete memory[key];
+      } catch {
+        memory[key] = value;
+      }
     },
   };
 }

@@ -1,7 +1,8 @@
-/** One sender across tabs with the Web Locks API; without it (or if it fails) the tab sends unlocked and the collector dedupes. */
-export function webLock(name: string): (fn: () => Promise<void>) => Promise<unknown> {
-  return (fn) => {
+/** Cross-tab locks with the Web Locks API; where it is missing or refuses, `fn` runs unlocked and the callers cope. */
+export function webLock(prefix: string): (name: string, fn: () => unknown) => Promise<unknown> {
+  return async (name, fn) => {
     const locks = navigator.locks;
-    return locks ? locks.request(name, fn).catch(fn) : fn();
+    // The functions run under a lock never reject, so a rejection here is a refused request.
+    return locks ? locks.request(prefix + name, fn).catch(fn) : fn();
   };
 }

@@ -1,6 +1,9 @@
 /** The public shapes of the SDK: options, the client, its status and the payloads of `on(...)`. */
 import type { HeadcountEvent, JsonObject, SessionEndReason } from '@headcount/schema';
 
+/** Why a session ended (`new_source`: a landing from a new external source started a new visit). */
+export type EndReason = SessionEndReason | 'new_source';
+
 /** Options of `createHeadcount`; times are in seconds. */
 export interface HeadcountOptions {
   /** The app's public write key. */
@@ -53,7 +56,7 @@ export interface SessionEndInfo {
   sessionId: string;
   /** The visitor whose session ended (kiosk mode and `reset()` give the next one a new id). */
   anonymousId: string;
-  reason: SessionEndReason;
+  reason: EndReason;
   durationSeconds: number;
 }
 
@@ -91,7 +94,7 @@ export interface HeadcountClient {
   reset(): void;
   /** Starts a new session now, ending the current one (reason `manual`). */
   startSession(): void;
-  endSession(reason?: SessionEndReason): void;
+  endSession(reason?: EndReason): void;
   /** Sends what is queued now; resolves when done, never rejects. */
   flush(): Promise<void>;
   /** Stops recording and sending; persists across reloads. */

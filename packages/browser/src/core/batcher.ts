@@ -24,37 +24,31 @@ export async function deliver(
 ): Promise<Outcome> {
   const out: Outcome = { acked: [], dropped: [], accepted: 0, duplicates: 0 };
   const run = async (part: Item[]): Promise<unknown> => {
-    let reply: Reply | undefined;
-    try {
-      reply = await post(part);
-    } catch {
-      return (out.retry = 0);
-    }
+    // A network failure is a failure without Retry-After.
+    const reply = await post(part).catch(() => ({ status: 0 }) as Reply);
     // Went by sendBeacon: no verdict; the events stay queued and the collector dedupes a resend.
     if (!reply) return;
-    const { status, body } = reply;
-    if (status >= 200 && status < 300) {
-      const res = (body || {}) as Partial<IngestResponse>;
-      const bad = res.rejected || [];
+    const { status } = reply;
+    const body = reply.body as Partial<IngestResponse & { error: { code: string; message: string } }> | undefined;
+    // Only the collector's JSON acknowledges: a captive portal, a proxy page or an SPA's index.html answered with 200 is a failure.
+    if (status < 300 && body?.ok === true && typeof body.accepted == 'number') {
       part.forEach((item, i) => {
-        const r = bad.find((x) => x.index === i);
+        const r = body.rejected?.find((x) => x.index === i);
         r ? out.dropped.push([item, r.error.code, r.error.message]) : out.acked.push(item);
       });
-      out.accepted += res.accepted || 0;
-      out.duplicates += res.duplicates || 0;
-    } else if (status === 400 || status === 413) {
-      if (part.length > 1) {
+      out.accepted += body.accepted;
+      out.duplicates += body.duplicates || 0;
+    } else if (status == 413 || (status == 400 && body?.error)) {
+      if (part[1]) {
         const half = part.length >> 1;
         await run(part.slice(0, half));
-        if (out.retry == null) await run(part.slice(half));
+        out.retry ?? (await run(part.slice(half)));
       } else {
-        const error = (body as { error?: { code: string; message: string } } | undefined)?.error;
-        out.dropped.push([part[0]!, error?.code || (status === 413 ? 'payload_too_large' : 'invalid_body'), error?.message]);
+        out.dropped.push([part[0]!, body?.error?.code || (status == 413 ? 'payload_too_large' : 'invalid_body'), body?.error?.message]);
       }
     } else {
       out.retry = retryAfter(reply.retryAfter);
     }
-    return;
   };
   await run(items);
   return out;

@@ -9,7 +9,7 @@ import { createId } from './ids';
 import type { Config } from './options';
 import type { CoreEnv, Item } from './ports';
 import { parseRetryAfter, retryDelay } from './retryPolicy';
-import { createSessionMachine, type SessionRecord } from './sessionMachine';
+import { createSessionMachine, type Live, type SessionRecord } from './sessionMachine';
 
 /** The client plus the hooks the browser adapters drive. */
 export interface Core {
@@ -22,13 +22,16 @@ export interface Core {
   hidden(): void;
   visible(): void;
   online(): void;
+  /** Runs `fn` as if its calls were made at wall-clock time `t` (calls the script tag's stub queued). */
+  replay(t: number | undefined, fn: () => void): void;
 }
 
 const ANONYMOUS_ID = 'hc_a';
 const USER_ID = 'hc_u';
 const OPT_OUT = 'hc_o';
-/** sendBeacon and fetch keepalive share a 64 KiB budget; leave room for the envelope. */
+/** sendBeacon and fetch keepalive share a 64 KiB budget; leave room for the envelope and each event's sentAt. */
 const KEEPALIVE_BYTES = 6e4;
+const SENT_AT_BYTES = 40;
 const PING_EVERY = 6e4;
 /** Events this tab keeps in memory for the unload send (the durable queue holds them all). */
 const MEMORY_ITEMS = 500;
@@ -56,12 +59,27 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   let lastPresence = mono();
   let lastInput = lastPresence;
   let lastSeen = -1e9;
+  /** Whether this tab's last input found a session (live or starting): input storms are thinned only then. */
+  let live = false;
+  /** Monotonic time of the replayed call being made, if any. */
+  let callAt: number | undefined;
   /** This tab's events not yet acknowledged nor handed to an unload-safe send. */
   let mine: Item[] = [];
-  /** Queue writes run one at a time so the cap counts right. */
+  /** Monotonic time of each event this page recorded: its age at send survives a wall-clock correction. */
+  let born: Record<string, number> = {};
+  /** Events waiting for the next queue write; writes run one at a time, each takes all that wait. */
+  let pending: Item[] = [];
   let writes: Promise<unknown> = Promise.resolve();
 
   const newId = () => createId(now(), env.random);
+  const at = () => callAt ?? mono();
+  let offset = 0;
+  /** Wall-clock time of monotonic instant `m`; the offset follows the clock's moves, not Date.now's rounding. */
+  const wall = (m: number) => {
+    const o = now() - mono();
+    if (Math.abs(o - offset) > 1) offset = o;
+    return offset + m;
+  };
   const emit = <K extends keyof HeadcountEvents>(type: K, info: HeadcountEvents[K]) => {
     log(type, info);
     subs[type]?.forEach((cb) => {
@@ -92,57 +110,76 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     forget([item.k]);
     emit('drop', { reason, message, event: item.e });
   };
-  const forget = (keys: string[]) => (mine = mine.filter((i) => !keys.includes(i.k)));
+  const forget = (keys: string[]) => {
+    mine = mine.filter((i) => !keys.includes(i.k));
+    keys.forEach((k) => delete born[k]);
+  };
 
-  const record = (type: EventType, fields: JsonObject, s?: SessionRecord, at = now(), messageId?: string) => {
+  /** Records an event made at monotonic time `m`; while a session is being started it joins that one when decided. */
+  const record = (type: EventType, fields: JsonObject, s: Live, m = at(), messageId?: string) => {
     if (off()) return;
-    const k = newId();
     // A JSON snapshot: later changes to the caller's objects do not reach the queue; unserializable input throws here.
     const e: HeadcountEvent = JSON.parse(
       JSON.stringify({
         type,
-        messageId: messageId || k,
-        anonymousId: anonymousId(),
+        messageId,
         userId: kv.get(USER_ID) || undefined,
-        timestamp: iso(at),
-        context: { ...env.context(), ...s?.a, sessionId: s?.i },
+        timestamp: iso(wall(m)),
+        context: env.context(),
         ...fields,
       }),
     );
-    const item = { k, e };
-    lastPresence = mono();
-    if (mine.push(item) > MEMORY_ITEMS) mine.shift();
-    writes = writes
-      .then(async () => {
-        // Write before send: a flush only ever reads from the queue.
-        await queue.put(item).catch(log);
-        let n = await queue.size();
-        if (n > cfg.maxQueue) {
-          const old = await queue.head(n - cfg.maxQueue);
-          await queue.del(old.map((i) => i.k));
-          old.forEach((i) => drop(i, 'queue_full'));
-          n -= old.length;
-        }
-        queued = n;
-        // The timer also covers a full batch that arrives while a flush is already running.
-        soon();
-        if (n >= cfg.batchSize) flush();
-      })
-      .catch(log);
+    // The visitor is read once the session is decided: one created by the tab that won the start is everybody's.
+    const add = (s?: SessionRecord) => {
+      const k = newId();
+      e.messageId ||= k;
+      e.anonymousId = anonymousId();
+      if (s) {
+        Object.assign(e.context!, s.a, { sessionId: s.i });
+        session.seen(m);
+      }
+      const item = { k, e };
+      born[k] = m;
+      lastPresence = mono();
+      if (mine.push(item) > MEMORY_ITEMS) mine.shift();
+      pending.push(item);
+      writes = writes
+        .then(async () => {
+          const items = pending;
+          pending = [];
+          if (!items.length) return;
+          // Write before send: a flush only ever reads from the queue.
+          await queue.put(items).catch(log);
+          queued = await queue.size();
+          soon();
+          // A full batch or queue: flush now, or right after the flush in progress.
+          if (queued >= cfg.perBatch || queued > cfg.cap) Promise.resolve(flushing).then(flush);
+        })
+        .catch(log);
+    };
+    s && 'then' in s ? s.then(add) : add(s);
   };
+
+  /** The request body; events this page recorded carry their own sentAt, their age on the monotonic clock. */
+  const body = (items: Item[]) =>
+    JSON.stringify({
+      batch: items.map(({ k, e }) => (k in born ? { ...e, sentAt: iso(Date.parse(e.timestamp!) + mono() - born[k]!) } : e)),
+      sentAt: iso(now()),
+      writeKey: cfg.writeKey,
+    });
 
   const soon = () => {
     flushTimer ||= later(() => {
       flushTimer = 0;
       flush();
-    }, cfg.flushInterval);
+    }, cfg.interval);
   };
 
   /** Sends one batch and applies the verdict; false when the rest must wait for a retry. */
   const ship = async (items: Item[], keepalive?: boolean) => {
     const o = await deliver(
       items,
-      (part) => env.send(JSON.stringify({ batch: part.map((i) => i.e), sentAt: iso(now()), writeKey: cfg.writeKey }), keepalive),
+      (part) => env.send(body(part), keepalive),
       (header) => parseRetryAfter(header, now()),
     );
     const done = o.acked.concat(o.dropped.map((d) => d[0])).map((i) => i.k);
@@ -165,21 +202,32 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     return false;
   };
 
-  /** One flush at a time per tab: callers share the one in progress. Never rejects. */
+  /**
+   * One flush at a time per tab: callers share the one in progress. Never rejects. Under the sender
+   * lock it first drops the oldest events beyond `maxQueue` (no batch is in flight then), then sends
+   * unless a retry is pending.
+   */
   const flush = (): Promise<void> =>
     flushing ||
-    (retryTimer || off()
+    (off()
       ? Promise.resolve()
       : (flushing = env
           // Never rejects, so a lock adapter may fall back to running it unlocked.
-          .lock(async () => {
+          .lock('q', async () => {
             try {
-              for (let round = 0; round < ROUNDS && !retryTimer && !dead; round++) {
-                const items = await queue.head(cfg.batchSize);
-                if (!items.length || !(await ship(items)) || items.length < cfg.batchSize) return;
+              const n = await queue.size();
+              if (n > cfg.cap) {
+                const old = await queue.head(n - cfg.cap);
+                await queue.del(old.map((i) => i.k));
+                old.forEach((i) => drop(i, 'queue_full'));
+                queued = n - old.length;
               }
-              // Stopped after many full batches: continue on the next interval.
-              soon();
+              for (let round = ROUNDS; !retryTimer && !dead; ) {
+                // Stopped after many full batches: continue on the next interval.
+                if (!round--) return soon();
+                const items = await queue.head(cfg.perBatch);
+                if (!items.length || !(await ship(items)) || items.length < cfg.perBatch) return;
+              }
             } catch (e) {
               log(e);
             }
@@ -189,28 +237,69 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
             flushing = 0;
           })));
 
+  /** Sends now, even while a retry is pending. */
+  const flushNow = () => {
+    retryTimer && retryTimer();
+    retryTimer = 0;
+    return flush();
+  };
+
   const session = createSessionMachine(
     env,
-    { kiosk: cfg.kiosk, idle: cfg.idle, maxDuration: cfg.maxDuration, newId },
+    { isKiosk: cfg.isKiosk, idle: cfg.idle, maxDuration: cfg.maxDuration, newId, wall },
     {
-      started(s) {
-        record('track', { event: 'Session Started' }, s);
+      started(s, m) {
+        record('track', { event: 'Session Started' }, s, m);
         // Kiosk: the page a person finds is the session's landing page.
-        if (cfg.kiosk && cfg.autoPageviews) record('page', {}, s);
+        if (cfg.isKiosk && cfg.pageviews) record('page', {}, s, m);
         emit('sessionstart', { sessionId: s.i, anonymousId: anonymousId() });
       },
-      ended(s, reason, at) {
-        const durationSeconds = Math.max(0, at - s.s) / 1e3;
+      ended(s, reason, t) {
+        live = false;
+        const durationSeconds = Math.max(0, t - s.s) / 1e3;
         const visitor = anonymousId();
         // A fixed messageId: two tabs ending the same session are stored once.
-        record('track', { event: 'Session Ended', properties: { reason, durationSeconds } }, s, at, s.i + '-end');
-        if (cfg.kiosk || reason == 'reset') rotate();
+        record('track', { event: 'Session Ended', properties: { reason, durationSeconds } }, s, t - wall(0), s.i + '-end');
+        if (cfg.isKiosk || reason == 'reset') rotate();
         emit('sessionend', { sessionId: s.i, anonymousId: visitor, reason, durationSeconds });
       },
     },
   );
 
-  const call = (type: EventType, fields: JsonObject) => off() || record(type, fields, session.touch(false));
+  /** Runs `fn` as if called at monotonic time `m`. */
+  const run = (m: number | undefined, fn: () => void) => {
+    const was = callAt;
+    callAt = m;
+    try {
+      fn();
+    } catch (e) {
+      log(e);
+    } finally {
+      callAt = was;
+    }
+  };
+  /** Client calls wait, in order and keeping their time, while a session start is being decided across tabs. */
+  let gate: Promise<unknown> | 0 = 0;
+  const hold = <T extends Live | Promise<unknown>>(s: T): T => {
+    if (s && 'then' in s) {
+      const g: Promise<unknown> = (gate = Promise.all([gate, s]).then(() => {
+        if (gate == g) gate = 0;
+      }));
+    }
+    return s;
+  };
+  const serial =
+    <A extends unknown[]>(fn: (...args: A) => void) =>
+    (...args: A) => {
+      if (!gate) return fn(...args);
+      const m = at();
+      hold(gate.then(() => run(m, () => fn(...args))));
+    };
+
+  const call = (type: EventType, fields: JsonObject) => {
+    const m = at();
+    off() || record(type, fields, hold(session.touch(false, m)), m);
+  };
 
   /** Presence: at most every 60 s, only when there was input after the last event, only while visible. */
   const ping = () => {
@@ -226,31 +315,27 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   };
 
   const client: HeadcountClient = {
-    track: (event, properties) => call('track', { event, properties }),
-    page: (name, properties) => call('page', { name, properties }),
-    identify(userId, traits) {
+    track: serial((event, properties) => call('track', { event, properties })),
+    page: serial((name, properties) => call('page', { name, properties })),
+    identify: serial((userId, traits) => {
       off() || (userId && kv.set(USER_ID, String(userId)), call('identify', { traits }));
-    },
-    alias(userId) {
+    }),
+    alias: serial((userId) => {
       if (off()) return;
       const previousId = kv.get(USER_ID) || anonymousId();
       kv.set(USER_ID, String(userId));
       call('alias', { previousId });
-    },
-    reset() {
+    }),
+    reset: serial(() => {
       session.end('reset') || rotate();
-    },
-    startSession() {
-      off() || session.start();
-    },
-    endSession(reason = 'manual') {
+    }),
+    startSession: serial(() => {
+      off() || hold(session.start(at()));
+    }),
+    endSession: serial((reason = 'manual') => {
       session.end(reason);
-    },
-    flush() {
-      retryTimer && retryTimer();
-      retryTimer = 0;
-      return flush();
-    },
+    }),
+    flush: () => flushNow(),
     optOut: () => kv.set(OPT_OUT, '1'),
     optIn() {
       kv.set(OPT_OUT, '0');
@@ -277,7 +362,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     },
   };
 
-  session.check();
+  session.land();
   // Events left by earlier pages (or other tabs) go out on the first interval.
   queue.size().then((n) => (queued = n), log);
   soon();
@@ -286,21 +371,24 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     client,
     input() {
       const t = mono();
-      // Pointer moves and scrolls come in storms; a tenth of a second is plenty for idle timing.
-      if (t - lastSeen < 100 || off()) return;
+      // Pointer moves and scrolls come in storms; a tenth of a second is plenty for idle timing, never for a start.
+      if ((live && t - lastSeen < 100) || off()) return;
       lastSeen = t;
-      if (session.touch(true)) {
+      if ((live = !!hold(session.touch(true, t)))) {
         lastInput = t;
         pingTimer ||= later(ping, 0);
       }
     },
     autoPage() {
-      (!cfg.kiosk || session.check()) && client.page();
+      (!cfg.isKiosk || session.check()) && client.page();
     },
     hidden() {
       if (off()) return;
+      // Newest first: the oldest are the likeliest to be delivered already, by another tab or a flush.
       let size = 0;
-      const items = mine.filter((i) => (size += utf8Bytes(JSON.stringify(i.e)) + 1) < KEEPALIVE_BYTES);
+      let j = mine.length;
+      while (j && (size += utf8Bytes(JSON.stringify(mine[j - 1]!.e)) + SENT_AT_BYTES) < KEEPALIVE_BYTES) j--;
+      const items = mine.slice(j);
       forget(items.map((i) => i.k));
       items.length && ship(items, true).catch(log);
     },
@@ -309,10 +397,9 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       soon();
     },
     online() {
-      retryTimer && retryTimer();
-      retryTimer = 0;
       attempt = 0;
-      flush();
+      flushNow();
     },
+    replay: (t, fn) => run(t && mono() - Math.max(0, now() - t), fn),
   };
 }

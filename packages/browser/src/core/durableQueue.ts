@@ -3,40 +3,35 @@ import type { Item, QueueStore } from './ports';
 
 const byKey = (a: Item, b: Item): number => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0);
 
-/**
- * A store over a whole list that `load` reads and `save` writes (memory, localStorage).
- * `put` rejects beyond `cap` items so a fallback chain moves on to the next store.
- */
-export function listStore(load: () => Item[], save: (items: Item[]) => void, cap: number): QueueStore {
+/** A store over a whole list that `load` reads and `save` writes (memory, localStorage). */
+export function listStore(load: () => Item[], save: (items: Item[]) => void): QueueStore {
   const run = async <T>(fn: (items: Item[]) => T): Promise<T> => fn(load());
   return {
-    put: (item) =>
-      run((items) => {
-        if (items.length >= cap) throw Error('full');
-        items.push(item);
-        save(items.sort(byKey));
-      }),
+    put: (add) => run((items) => save(items.concat(add).sort(byKey))),
     head: (n) => run((items) => items.slice(0, n)),
-    del: (keys) => run((items) => save(items.filter((i) => !keys.includes(i.k)))),
+    // Saves only on a change: acknowledgements must not rewrite (or fail on) a full localStorage.
+    del: (keys) => run((items) => items.some((i) => keys.includes(i.k)) && save(items.filter((i) => !keys.includes(i.k)))),
     size: () => run((items) => items.length),
   };
 }
 
-export function memoryStore(cap = Infinity): QueueStore {
+export function memoryStore(): QueueStore {
   let list: Item[] = [];
-  return listStore(() => list, (items) => (list = items), cap);
+  return listStore(
+    () => list,
+    (items) => (list = items),
+  );
 }
 
 /**
- * Uses `first` while it works; an item it cannot take goes to `second`, and reads merge both.
- * Chained, this gives IndexedDB, then localStorage, then memory.
+ * Uses `first` while it works; items it cannot take go to `second`, and reads always merge both, so
+ * events a fallback took on an earlier page are sent whichever store works now.
+ * IndexedDB first, then localStorage (which keeps what it cannot hold in memory).
  */
 export function fallbackStore(first: QueueStore, second: QueueStore): QueueStore {
-  let used = false;
-  const both = <T>(fn: (s: QueueStore) => Promise<T>) =>
-    Promise.all([fn(first).catch(() => undefined), used ? fn(second) : undefined]);
+  const both = <T>(fn: (s: QueueStore) => Promise<T>) => Promise.all([fn(first).catch(() => undefined), fn(second)]);
   return {
-    put: (item) => first.put(item).catch(() => ((used = true), second.put(item))),
+    put: (items) => first.put(items).catch(() => second.put(items)),
     head: async (n) => {
       const [a = [], b = []] = await both((s) => s.head(n));
       return a.concat(b).sort(byKey).slice(0, n);

@@ -1,21 +1,22 @@
 /** Turns the public options (seconds, loose types from data-* attributes) into the core's settings (ms). */
 import type { HeadcountOptions } from './api';
 
+/** Field names differ from the options' so the script-tag build can shorten them (rollup.config.mjs). */
 export interface Config {
   writeKey: string;
   /** `{host}/v1/batch`. */
   url: string;
-  kiosk: boolean;
+  isKiosk: boolean;
   idle: number;
   maxDuration: number;
-  autoPageviews: boolean;
-  trackClicks: boolean;
-  batchSize: number;
-  flushInterval: number;
-  maxQueue: number;
-  respectDoNotTrack: boolean;
+  pageviews: boolean;
+  clicks: boolean;
+  perBatch: number;
+  interval: number;
+  cap: number;
+  honourDnt: boolean;
   memory: boolean;
-  debug: boolean;
+  verbose: boolean;
 }
 
 /** A number option, or its default when absent or not a number, never below `min`. */
@@ -30,16 +31,16 @@ export function configure(o: HeadcountOptions): Config {
   return {
     writeKey: o.writeKey,
     url: String(o.host || '').replace(/\/+$/, '') + '/v1/batch',
-    kiosk,
+    isKiosk: kiosk,
     idle: num(o.idleTimeout, kiosk ? 60 : 1800, 1) * 1e3,
     maxDuration: num(o.maxSessionDuration, 43200, 1) * 1e3,
-    autoPageviews: flag(o.autoPageviews, true),
-    trackClicks: flag(o.trackClicks, false),
-    batchSize: Math.min(num(o.batchSize, 20, 1), 2500),
-    flushInterval: num(o.flushInterval, 2, 0) * 1e3,
-    maxQueue: num(o.maxQueue, 1e4, 1),
-    respectDoNotTrack: flag(o.respectDoNotTrack, false),
+    pageviews: flag(o.autoPageviews, true),
+    clicks: flag(o.trackClicks, false),
+    perBatch: Math.min(num(o.batchSize, 20, 1), 2500),
+    interval: num(o.flushInterval, 2, 0) * 1e3,
+    cap: num(o.maxQueue, 1e4, 1),
+    honourDnt: flag(o.respectDoNotTrack, false),
     memory: o.storage === 'memory',
-    debug: flag(o.debug, false),
+    verbose: flag(o.debug, false),
   };
 }

@@ -9,7 +9,8 @@ export interface Item {
 
 /** A durable FIFO of events shared by every tab of the origin. Every method may reject. */
 export interface QueueStore {
-  put(item: Item): Promise<unknown>;
+  /** Writes `items` together (one transaction where the store has them). */
+  put(items: Item[]): Promise<unknown>;
   /** The `n` oldest items, oldest first. */
   head(n: number): Promise<Item[]>;
   del(keys: string[]): Promise<unknown>;
@@ -45,14 +46,16 @@ export interface CoreEnv {
   kv: KeyValue;
   queue: QueueStore;
   send: Transport;
-  /** Runs `fn` while holding the cross-tab sender lock. */
-  lock(fn: () => Promise<void>): Promise<unknown>;
+  /** Runs `fn` while holding the cross-tab lock `name` (`q`: the sender, `s`: session starts); never rejects for lack of locks. */
+  lock(name: string, fn: () => unknown): Promise<unknown>;
   visible(): boolean;
   online(): boolean;
   /** Page, device and library context at the time of the call. */
   context(): EventContext;
   /** utm parameters and click ids of the current URL, captured when a session starts. */
   attribution(): Attribution;
+  /** This page's landing source when it is external (referrer from another site, utm campaign, click ids), else ''. */
+  source(): string;
   /** Do Not Track or Global Privacy Control is on and the options honour it. */
   dnt: boolean;
   log(...args: unknown[]): void;

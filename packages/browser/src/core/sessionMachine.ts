@@ -1,9 +1,11 @@
 /**
  * When a session starts and ends. The current session lives in shared storage so every tab of the
- * origin uses the same one; idle time is measured per tab on the monotonic clock, and a tab re-reads
- * the shared last activity before ending anything, so one idle tab never ends a session another uses.
+ * origin uses the same one; idle time is measured per tab on the monotonic clock, every activity is
+ * written to the shared record, and a tab re-reads it before ending anything, so one idle tab never
+ * ends a session another uses. Starting is atomic across tabs: under the `s` lock a tab adopts the
+ * session another tab just started instead of starting its own.
  */
-import type { SessionEndReason } from '@headcount/schema';
+import type { EndReason } from './api';
 import type { Attribution, CoreEnv } from './ports';
 
 /** The shared session record (short keys: it is rewritten on activity). */
@@ -16,49 +18,64 @@ export interface SessionRecord {
   l: number;
   /** Attribution captured at the start, carried by every event of the session. */
   a: Attribution;
+  /** The landing source the session started with (`CoreEnv.source`). */
+  t?: string;
 }
 
+/** The live session, or the one being started (decided under the cross-tab lock). */
+export type Live = SessionRecord | undefined | Promise<SessionRecord | undefined>;
+
 export interface SessionMachine {
-  /** Activity (user input, or a tracked call): returns the live session, starting one when allowed. */
-  touch(input: boolean): SessionRecord | undefined;
+  /** The page loaded: ends an expired session, or one this landing's new source replaces. */
+  land(): void;
+  /** Activity at monotonic time `m` (user input, or a tracked call): the live session, starting one when allowed. */
+  touch(input: boolean, m: number): Live;
+  /** An event of the live session recorded at monotonic time `m`: the end is never stamped before it. */
+  seen(m: number): void;
   /** Ends an expired session; returns the live one. */
   check(): SessionRecord | undefined;
   /** Ends the live session; returns whether there was one. */
-  end(reason: SessionEndReason): boolean;
-  start(): void;
+  end(reason: EndReason): boolean;
+  start(m: number): Live;
   stop(): void;
 }
 
 export interface SessionHooks {
-  started(session: SessionRecord): void;
-  /** `at` is the wall-clock end: the last activity for `idle`. */
-  ended(session: SessionRecord, reason: SessionEndReason, at: number): void;
+  /** `m` is the monotonic time of the activity that started it. */
+  started(session: SessionRecord, m: number): void;
+  /** `at` is the wall-clock end: the last activity or event for `idle`. */
+  ended(session: SessionRecord, reason: EndReason, at: number): void;
 }
 
 const KEY = 'hc_s';
-/** Shared last activity is rewritten at most this often (ms); other tabs read it before ending a session. */
-const WRITE_EVERY = 1e3;
 
 export function createSessionMachine(
   env: CoreEnv,
-  o: { kiosk: boolean; idle: number; maxDuration: number; newId: () => string },
+  o: { isKiosk: boolean; idle: number; maxDuration: number; newId: () => string; wall: (m: number) => number },
   hooks: SessionHooks,
 ): SessionMachine {
   const { kv, now, mono } = env;
+  const src = o.isKiosk ? '' : env.source();
   let cur: SessionRecord | undefined;
-  /** Last activity known to this tab: monotonic (for idle) and wall (for stamps). */
+  /** Last activity known to this tab: monotonic (for idle), and wall (for stamps: never before the session's last event). */
   let lastMono = 0;
   let lastWall = 0;
   let cancel: (() => void) | 0 = 0;
+  let starting: Promise<SessionRecord | undefined> | 0 = 0;
 
+  const { wall } = o;
   const write = (r: SessionRecord | null) => kv.set(KEY, r && JSON.stringify(r));
+  const read = (): SessionRecord | undefined => {
+    try {
+      return JSON.parse(kv.get(KEY) as string) || undefined;
+    } catch {}
+  };
 
   /** Mirrors the shared record; newer activity from another tab moves this tab's idle clock. */
   const sync = () => {
-    let r: SessionRecord | undefined;
-    try {
-      r = JSON.parse(kv.get(KEY) as string) || undefined;
-    } catch {}
+    const r = read();
+    // Lost a start race (no cross-tab lock): end ours rather than leave a session that never ends.
+    if (cur && r && r.i !== cur.i && Math.abs(r.s - cur.s) < 1e3) end('manual', lastWall);
     if (r && (r.i !== cur?.i || r.l > lastWall)) {
       lastWall = r.l;
       lastMono = mono() - Math.max(0, now() - r.l);
@@ -66,16 +83,12 @@ export function createSessionMachine(
     cur = r;
   };
 
-  const end = (reason: SessionEndReason, at: number) => {
+  const end = (reason: EndReason, at: number) => {
     const r = cur;
     if (!r) return false;
     cur = undefined;
     stop();
-    let shared: SessionRecord | undefined;
-    try {
-      shared = JSON.parse(kv.get(KEY) as string);
-    } catch {}
-    if (shared?.i === r.i) write(null);
+    if (read()?.i === r.i) write(null);
     hooks.ended(r, reason, at);
     return true;
   };
@@ -108,42 +121,56 @@ export function createSessionMachine(
     cancel = 0;
   };
 
-  const start = () => {
-    const t = now();
-    cur = { i: o.newId(), s: t, l: t, a: env.attribution() };
-    lastMono = mono();
+  /** Under the lock: adopts a session another tab started meanwhile, else starts one at `m`. */
+  const begin = (m: number) =>
+    (starting ||= env
+      .lock('s', () => {
+        check() || start(m);
+      })
+      .catch(env.log)
+      .then(() => {
+        starting = 0;
+        return cur;
+      }));
+
+  const start = (m: number) => {
+    const t = wall(m);
+    cur = { i: o.newId(), s: t, l: t, a: env.attribution(), t: src };
+    lastMono = m;
     lastWall = t;
     write(cur);
     stop();
     arm();
-    hooks.started(cur);
+    hooks.started(cur, m);
   };
 
   return {
-    touch(input) {
+    land() {
+      // A landing from a new source starts a new visit (web mode).
+      if (check() && src && cur!.t !== src) end('new_source', lastWall);
+    },
+    touch(input, m) {
       check();
       // Kiosk: only a person's input starts or extends a session; tracked calls just join it.
-      if (o.kiosk && !input) return cur;
-      if (!cur) start();
-      else {
-        lastMono = mono();
-        lastWall = now();
-        if (lastWall - cur.l >= WRITE_EVERY) {
-          cur.l = lastWall;
-          write(cur);
-        }
-      }
+      if (o.isKiosk && !input) return cur || starting || undefined;
+      if (!cur) return begin(m);
+      lastMono = Math.max(lastMono, m);
+      cur.l = lastWall = Math.max(lastWall, wall(m));
+      write(cur);
       return cur;
+    },
+    seen(m) {
+      lastWall = Math.max(lastWall, wall(m));
     },
     check,
     end(reason) {
       sync();
       return end(reason, now());
     },
-    start() {
+    start(m) {
       sync();
       end('manual', now());
-      start();
+      return begin(m);
     },
     stop,
   };

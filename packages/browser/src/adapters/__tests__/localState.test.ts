@@ -32,6 +32,23 @@ describe('localState', () => {
     expect(kv.get('hc_o')).toBe('1');
   });
 
+  it('keeps what it could not write (quota exceeded) in memory, so one visitor stays one visitor', () => {
+    const storage = memoryStorage();
+    vi.stubGlobal('localStorage', {
+      getItem: (k: string) => storage.getItem(k),
+      setItem() {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      },
+      removeItem: (k: string) => storage.removeItem(k),
+    });
+    const kv = localState(false);
+    expect(kv.get('hc_a')).toBeNull();
+    kv.set('hc_a', 'visitor');
+    expect(kv.get('hc_a')).toBe('visitor');
+    kv.set('hc_a', null); // a removal works again: storage is read again
+    expect(kv.get('hc_a')).toBeNull();
+  });
+
   it("storage: 'memory' never touches localStorage", () => {
     const storage = memoryStorage();
     vi.stubGlobal('localStorage', storage);

@@ -35,7 +35,7 @@ describe.each([
 ])('%s', (_name, make) => {
   it('keeps items oldest first by key, deletes and counts', async () => {
     const q = make();
-    for (const k of ['b', 'd', 'a', 'c']) await q.put(item(k));
+    for (const k of ['b', 'd', 'a', 'c']) await q.put([item(k)]);
     expect(await keys(q, 2)).toEqual(['a', 'b']);
     expect(await q.size()).toBe(4);
     await q.del(['a', 'c']);
@@ -50,33 +50,47 @@ describe('indexedDbQueue', () => {
     const idb = new IDBFactory();
     const tab1 = indexedDbQueue(idb);
     const tab2 = indexedDbQueue(idb);
-    await tab1.put(item('1'));
-    await tab2.put(item('2'));
+    await tab1.put([item('1')]);
+    await tab2.put([item('2')]);
     expect(await keys(tab1)).toEqual(['1', '2']);
     await tab2.del(['1']);
     const reloaded = indexedDbQueue(idb);
     expect(await keys(reloaded)).toEqual(['2']);
   });
 
+  it('tries to open again after a failed open', async () => {
+    const idb = new IDBFactory();
+    let fail = true;
+    const flaky = { open: (name: string, v?: number) => (fail ? brokenIndexedDb.open(name, v) : idb.open(name, v)) } as IDBFactory;
+    const q = indexedDbQueue(flaky);
+    await expect(q.put([item('1')])).rejects.toThrow();
+    fail = false;
+    await q.put([item('2')]);
+    expect(await keys(q)).toEqual(['2']);
+  });
+
   it('rejects when IndexedDB cannot open', async () => {
-    await expect(indexedDbQueue(brokenIndexedDb).put(item('x'))).rejects.toThrow();
+    await expect(indexedDbQueue(brokenIndexedDb).put([item('x')])).rejects.toThrow();
   });
 });
 
 describe('localStorageQueue', () => {
-  it('is capped: beyond its cap a put rejects', async () => {
+  it('is capped: beyond its cap the list lives in memory', async () => {
     const q = localStorageQueue('hc_q', 2);
-    await q.put(item('1'));
-    await q.put(item('2'));
-    await expect(q.put(item('3'))).rejects.toThrow();
-    expect(await q.size()).toBe(2);
+    await q.put([item('1')]);
+    await q.put([item('2')]);
+    await q.put([item('3')]);
+    expect(JSON.parse(storage.getItem('hc_q')!)).toHaveLength(2);
+    expect(await keys(q)).toEqual(['1', '2', '3']);
+    await q.del(['1', '2']);
+    expect(JSON.parse(storage.getItem('hc_q')!)).toEqual([item('3')]);
   });
 });
 
 describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
   it('uses IndexedDB while it works', async () => {
     const q = fallbackStore(indexedDbQueue(new IDBFactory()), fallbackStore(localStorageQueue(), memoryStore()));
-    await q.put(item('1'));
+    await q.put([item('1')]);
     expect(storage.getItem('hc_q')).toBeNull();
     expect(await keys(q)).toEqual(['1']);
   });
@@ -85,7 +99,7 @@ describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
     storage = memoryStorage(600);
     vi.stubGlobal('localStorage', storage);
     const q = fallbackStore(indexedDbQueue(brokenIndexedDb), fallbackStore(localStorageQueue(), memoryStore()));
-    for (const k of ['1', '2', '3', '4', '5', '6', '7', '8']) await q.put(item(k));
+    for (const k of ['1', '2', '3', '4', '5', '6', '7', '8']) await q.put([item(k)]);
     const inStorage = JSON.parse(storage.getItem('hc_q')!).map((i: Item) => i.k);
     expect(inStorage.length).toBeGreaterThan(0);
     expect(inStorage.length).toBeLessThan(8);
@@ -96,11 +110,23 @@ describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
     expect(await keys(q)).toEqual(['2', '3', '4', '5', '6', '7']);
   });
 
+  it('sends after a reload what an earlier page left in localStorage, though IndexedDB works now', async () => {
+    const earlier = fallbackStore(indexedDbQueue(brokenIndexedDb), fallbackStore(localStorageQueue(), memoryStore()));
+    await earlier.put([item('1')]);
+    const idb = new IDBFactory();
+    const reloaded = fallbackStore(indexedDbQueue(idb), fallbackStore(localStorageQueue(), memoryStore()));
+    await reloaded.put([item('2')]);
+    expect(await keys(reloaded)).toEqual(['1', '2']);
+    expect(await reloaded.size()).toBe(2);
+    await reloaded.del(['1']);
+    expect(storage.getItem('hc_q')).toBe('[]');
+  });
+
   it('falls back when localStorage itself is unreachable', async () => {
     vi.stubGlobal('localStorage', undefined);
     const q = fallbackStore(indexedDbQueue(brokenIndexedDb), fallbackStore(localStorageQueue(), memoryStore()));
-    await q.put(item('1'));
-    await q.put(item('2'));
+    await q.put([item('1')]);
+    await q.put([item('2')]);
     expect(await keys(q)).toEqual(['1', '2']);
   });
 });

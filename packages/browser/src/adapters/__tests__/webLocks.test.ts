@@ -21,17 +21,17 @@ describe('webLock', () => {
       await new Promise((r) => setTimeout(r, 5));
       order.push(`${id} end`);
     };
-    await Promise.all([lock(slow('tab1')), lock(slow('tab2'))]);
-    expect(request.mock.calls.map((c) => c[0])).toEqual(['headcount', 'headcount']);
+    await Promise.all([lock('q', slow('tab1')), lock('q', slow('tab2'))]);
+    expect(request.mock.calls.map((c) => c[0])).toEqual(['headcountq', 'headcountq']);
     expect(order).toEqual(['tab1 start', 'tab1 end', 'tab2 start', 'tab2 end']);
   });
 
   it('runs unlocked where Web Locks are missing or refuse', async () => {
     const fn = vi.fn(async () => {});
     vi.stubGlobal('navigator', {});
-    await webLock('headcount')(fn);
+    await webLock('headcount')('q', fn);
     vi.stubGlobal('navigator', { locks: { request: () => Promise.reject(new DOMException('opaque origin', 'SecurityError')) } });
-    await webLock('headcount')(fn);
+    await webLock('headcount')('q', fn);
     expect(fn).toHaveBeenCalledTimes(2);
   });
 });

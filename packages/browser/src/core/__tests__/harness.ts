@@ -36,19 +36,46 @@ export interface Tab {
   setVisible(v: boolean): void;
 }
 
-export function createWorld() {
+export interface WorldOptions {
+  /**
+   * Tabs in separate processes, as in Chromium: a tab's localStorage writes reach the other tabs a task
+   * later (their views catch up with the one canonical value), and a lock is granted a task after it is
+   * released. `locks: false` has no lock at all (every lock call runs at once).
+   */
+  processes?: { locks: boolean };
+}
+
+export function createWorld({ processes }: WorldOptions = {}) {
   const storage = new Map<string, string>();
   const kv: KeyValue = {
     get: (k) => storage.get(k) ?? null,
     set: (k, v) => (v == null ? storage.delete(k) : storage.set(k, v)),
+  };
+  const views: Array<Map<string, string>> = [];
+  /** A tab's own view of localStorage, updated from the canonical value a task after another tab writes. */
+  const processKv = (): KeyValue => {
+    const view = new Map(storage);
+    views.push(view);
+    return {
+      get: (k) => view.get(k) ?? null,
+      set(k, v) {
+        for (const map of [storage, view]) v == null ? map.delete(k) : map.set(k, v);
+        setTimeout(() => {
+          for (const other of views) {
+            const value = storage.get(k);
+            if (other !== view) value == null ? other.delete(k) : other.set(k, value);
+          }
+        }, 0);
+      },
+    };
   };
   const inner = memoryStore();
   const queued: Item[] = [];
   // The queue as a spy: `items` mirrors what the store holds after each call.
   const sync = async () => queued.splice(0, queued.length, ...(await inner.head(1e9)));
   const queue: QueueStore = {
-    put: async (item) => {
-      await inner.put(item);
+    put: async (items) => {
+      await inner.put(items);
       await sync();
     },
     head: (n) => inner.head(n),
@@ -60,7 +87,7 @@ export function createWorld() {
   };
   const requests: SentRequest[] = [];
   let responder: Responder = acceptAll;
-  let lockTail: Promise<unknown> = Promise.resolve();
+  const lockTails: Record<string, Promise<unknown>> = {};
   let random = () => 0.5;
 
   const world = {
@@ -96,7 +123,7 @@ export function createWorld() {
           return () => clearTimeout(t);
         },
         random: () => random(),
-        kv,
+        kv: processes ? processKv() : kv,
         queue,
         async send(body, keepalive) {
           const req: SentRequest = {
@@ -108,16 +135,19 @@ export function createWorld() {
           requests.push(req);
           return responder(req);
         },
-        // A mutex: one sender at a time across the world's tabs.
-        lock(fn) {
-          const run = lockTail.then(fn);
-          lockTail = run.catch(() => {});
+        // A mutex per name: one sender, one session start at a time across the world's tabs.
+        lock(name, fn) {
+          if (processes && !processes.locks) return Promise.resolve().then(fn);
+          const granted = (lockTails[name] ?? Promise.resolve()).then(() => processes && new Promise((r) => setTimeout(r, 0)));
+          const run = granted.then(fn);
+          lockTails[name] = run.catch(() => {});
           return run;
         },
         visible: () => visible,
         online: () => true,
         context: () => ({ page: { url: 'https://museum.test/', path: '/' } }),
         attribution: () => ({}),
+        source: () => '',
         dnt: false,
         log: () => {},
         ...extra,

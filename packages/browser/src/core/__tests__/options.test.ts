@@ -8,17 +8,17 @@ describe('configure', () => {
     expect(configure({ writeKey: 'k' })).toEqual({
       writeKey: 'k',
       url: '/v1/batch',
-      kiosk: false,
+      isKiosk: false,
       idle: 1_800_000,
       maxDuration: 43_200_000,
-      autoPageviews: true,
-      trackClicks: false,
-      batchSize: 20,
-      flushInterval: 2_000,
-      maxQueue: 10_000,
-      respectDoNotTrack: false,
+      pageviews: true,
+      clicks: false,
+      perBatch: 20,
+      interval: 2_000,
+      cap: 10_000,
+      honourDnt: false,
       memory: false,
-      debug: false,
+      verbose: false,
     });
   });
 
@@ -43,13 +43,13 @@ describe('configure', () => {
     });
     expect(cfg).toMatchObject({
       url: 'https://c.example/v1/batch',
-      kiosk: true,
-      debug: true,
-      respectDoNotTrack: false,
+      isKiosk: true,
+      verbose: true,
+      honourDnt: false,
       idle: 90_000,
-      autoPageviews: false,
-      trackClicks: true,
-      batchSize: 20,
+      pageviews: false,
+      clicks: true,
+      perBatch: 20,
       memory: true,
     });
   });
