@@ -96,14 +96,18 @@ try {
   const res = await fetch(`http://127.0.0.1:${port}/v1/export`, { headers: { Authorization: `Bearer ${app.secretKey}` } });
   let lines = 0;
   let bytes = 0;
+  // RSS at each tenth of the export: flat after the first pages means memory does not follow the table's size.
+  const trace = [];
   for await (const chunk of res.body) {
     bytes += chunk.length;
     for (const byte of chunk) if (byte === 10) lines++;
+    if (lines >= ((trace.length + 1) * EVENTS) / 10) trace.push(rssOf(server.pid));
   }
   clearInterval(sampler);
   const seconds = (performance.now() - exportStarted) / 1000;
   console.log(`exported ${lines} lines (${mib(bytes)}) in ${seconds.toFixed(1)} s: ${Math.round(lines / seconds)} events/s`);
   console.log(`collector RSS: ${mib(before)} before the export, ${mib(peak)} at its peak during it`);
+  console.log(`RSS at each tenth of the export: ${trace.map((b) => (b / 1048576).toFixed(0)).join(', ')} MiB`);
   if (lines !== EVENTS) throw new Error(`exported ${lines} lines, expected ${EVENTS}`);
 } finally {
   await cleanup();
