@@ -6,7 +6,7 @@ import type { DemoCollector } from './support/demoCollector';
 import { expectStampedDuring, setUpCollectorAndBrowser, type ActionWindow } from './support/suiteSetup';
 import { eventually } from './support/eventually';
 import { saveScreenshot } from './support/screenshots';
-import { sdkStatus, waitForSdk } from './support/sdkInPage';
+import { sdkSession, sdkStatus, waitForSdk } from './support/sdkInPage';
 
 /** When one exhibit was tapped: from before the tap until its panel was on screen. */
 interface TapWindow extends ActionWindow {
@@ -64,8 +64,7 @@ describe('kiosk example (script tag)', () => {
 
     // Online: the first touch starts the session.
     await touchToExplore(page);
-    const visitor = await sdkStatus(page);
-    expect(visitor.sessionId).toBeTruthy();
+    const visitor = await sdkSession(page);
     const taps: TapWindow[] = [await tapExhibit(page, 'blue-whale'), await tapExhibit(page, 't-rex')];
     await eventually('the online taps to be stored', async () => {
       const stored = named(await collector.read.events({ event: 'Exhibit Opened' }), 'Exhibit Opened');
@@ -136,7 +135,7 @@ describe('kiosk example (script tag)', () => {
     });
 
     await touchToExplore(page);
-    const first = await sdkStatus(page);
+    const first = await sdkSession(page);
     const lastTouch = (await tapExhibit(page, 'coral-reef')).to;
 
     // Nobody touches the table: the SDK ends the session and the page goes back to its attract screen.
@@ -155,9 +154,7 @@ describe('kiosk example (script tag)', () => {
 
     // The next person.
     await touchToExplore(page);
-    const second = await sdkStatus(page);
-    expect(second.sessionId).toBeTruthy();
-    expect(second.sessionId).not.toBe(first.sessionId);
+    const second = await sdkSession(page, first.sessionId);
     expect(second.anonymousId).not.toBe(first.anonymousId);
     await tapExhibit(page, 'meteorites');
     const next = await eventually('the next visitor\'s tap to be stored', async () => {

@@ -6,7 +6,7 @@ import type { DemoCollector } from './support/demoCollector';
 import { expectStampedDuring, setUpCollectorAndBrowser } from './support/suiteSetup';
 import { eventually } from './support/eventually';
 import { saveScreenshot } from './support/screenshots';
-import { sdkStatus } from './support/sdkInPage';
+import { sdkSession, sdkStatus } from './support/sdkInPage';
 
 let collector: DemoCollector;
 let browser: Browser;
@@ -45,7 +45,7 @@ async function runJourney(): Promise<Journey> {
   const page = await context.newPage();
   const landing = collector.spaUrl('/?utm_source=newsletter&utm_medium=email&utm_campaign=spring');
   await page.goto(landing, { referer: 'https://www.google.com/' });
-  const { anonymousId, sessionId } = await sdkStatus(page);
+  const { anonymousId, sessionId } = await sdkSession(page);
 
   await goTo(page, 'Pricing', 'Simple pricing');
   await goTo(page, 'Docs', 'Docs');
@@ -118,7 +118,7 @@ describe('SPA example (npm packages)', () => {
     const context = await desktopContext();
     const page = await context.newPage();
     await page.goto(collector.spaUrl('/pricing'));
-    const visitor = await sdkStatus(page);
+    const visitor = await sdkSession(page);
 
     const clicks: Array<{ plan: string; from: number; to: number }> = [];
     const choose = async (plan: string) => {
