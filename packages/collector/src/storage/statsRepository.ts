@@ -28,12 +28,14 @@ export function createStatsRepository(db: Queryable) {
       // Filters narrow every figure to the visits that match; their parameters follow $1..$3.
       const range: unknown[] = [appId, from, to];
       const matching = sessionFilterSql(filters, binder(range));
-      // Events count when their visit matches (only then, once a filter is set).
+      // Events count when their visit matches (only then, once a filter is set); a visit lasts under a day.
       const matchingEvents = hasFilters(filters)
-        ? `AND session_id IN (SELECT s.id FROM sessions s WHERE s.app_id = $1${matching})` : '';
+        ? `AND session_id IN (SELECT s.id FROM sessions s WHERE s.app_id = $1
+            AND s.started_at >= $2::timestamptz - interval '1 day' AND s.started_at < $3${matching})` : '';
       // Visitors are people: an anonymous session of someone who later identified counts as that user, and an
       // id renamed by alias counts as the id it became (followed to the end, a bounded walk against alias cycles).
-      const [totals] = await db.query<{ sessions: number; visitors: number; average: number | null }>(
+      // The figures are independent: asked at once, on a pool they run side by side.
+      const totalsQuery = db.query<{ sessions: number; visitors: number; average: number | null }>(
         `WITH RECURSIVE ranged AS (
            SELECT s.started_at, s.last_seen_at, s.ended_at,
              coalesce(s.user_id, (SELECT i.user_id FROM identities i WHERE i.app_id = s.app_id
@@ -52,7 +54,7 @@ export function createStatsRepository(db: Queryable) {
          FROM ranged JOIN canonical USING (person)`,
         range,
       );
-      const topEvents = await db.query<{ event: string; count: number }>(
+      const topEventsQuery = db.query<{ event: string; count: number }>(
         `SELECT event, count(*)::integer AS count FROM events
          WHERE app_id = $1 AND "timestamp" >= $2 AND "timestamp" < $3 AND type = 'track' AND event <> ALL($${range.length + 1}::text[]) ${matchingEvents}
          GROUP BY event ORDER BY count DESC, event LIMIT ${TOP}`,
@@ -60,19 +62,21 @@ export function createStatsRepository(db: Queryable) {
       );
       // A page view's path: context.page.path, else the path of context.page.url (all some senders give), else its name.
       const path = PAGE_PATH_SQL('events');
-      const topPages = await db.query<{ path: string; views: number }>(
+      const topPagesQuery = db.query<{ path: string; views: number }>(
         `SELECT ${path} AS path, count(*)::integer AS views FROM events
          WHERE app_id = $1 AND "timestamp" >= $2 AND "timestamp" < $3 AND type = 'page' AND ${path} IS NOT NULL ${matchingEvents}
          GROUP BY 1 ORDER BY views DESC, path LIMIT ${TOP}`,
         range,
       );
-      const sources = await db.query<{ type: string; source: string | null; sessions: number }>(
+      const sourcesQuery = db.query<{ type: string; source: string | null; sessions: number }>(
         `SELECT coalesce(touch_type, 'direct') AS type, touch_source AS source, count(*)::integer AS sessions FROM sessions s
          WHERE app_id = $1 AND started_at >= $2 AND started_at < $3 AND NOT bot${matching}
          GROUP BY 1, 2 ORDER BY sessions DESC, type, source`,
         range,
       );
-      const { pageviews, bounceRate } = await series.engagement({ appId, from, to, filters, timezone: 'UTC' });
+      const [[totals], topEvents, topPages, sources, { pageviews, bounceRate }] = await Promise.all([
+        totalsQuery, topEventsQuery, topPagesQuery, sourcesQuery, series.engagement({ appId, from, to, filters, timezone: 'UTC' }),
+      ]);
       const channels = new Map<string, Stats['channels'][number]>();
       for (const row of sources) {
         const channel = channels.get(row.type) ?? { type: row.type, sessions: 0, sources: [] };

@@ -134,14 +134,14 @@ export function createStatsSeriesRepository(db: Queryable) {
     /** Page views and the share of visits with at most one page view (bounces), for the top line. */
     async engagement(range: StatsRange): Promise<{ pageviews: number; bounceRate: number }> {
       const viewParams: unknown[] = [range.appId, range.from, range.to];
-      const [views] = await db.query<{ pageviews: number }>(
+      const viewsQuery = db.query<{ pageviews: number }>(
         `SELECT count(*)::integer AS pageviews FROM events e WHERE ${eventsWhere(range.filters, binder(viewParams))} AND e.type = 'page'`,
         viewParams,
       );
       const params: unknown[] = [range.appId, range.from, range.to];
       const bind = binder(params);
       // One pass over the visits' page views (a visit may run past the range's end, by up to a day).
-      const [visits] = await db.query<{ bounces: number; sessions: number }>(
+      const visitsQuery = db.query<{ bounces: number; sessions: number }>(
         `SELECT count(*) FILTER (WHERE coalesce(v.views, 0) <= 1)::integer AS bounces, count(*)::integer AS sessions
          FROM sessions s LEFT JOIN (
            SELECT e.session_id, count(*) AS views FROM events e
@@ -151,6 +151,7 @@ export function createStatsSeriesRepository(db: Queryable) {
          WHERE ${visitsWhere(range.filters, bind)}`,
         params,
       );
+      const [[views], [visits]] = await Promise.all([viewsQuery, visitsQuery]);
       return { pageviews: views?.pageviews ?? 0, bounceRate: visits && visits.sessions > 0 ? visits.bounces / visits.sessions : 0 };
     },
   };
