@@ -9,8 +9,8 @@ export type JsonObject = { [key: string]: unknown };
 /** Every event type the collector accepts. */
 export type EventType = 'track' | 'page' | 'screen' | 'identify' | 'alias' | 'group' | 'ping';
 
-/** The reasons a session ends, carried by `Session Ended` in `properties.reason`. */
-export type SessionEndReason = 'idle' | 'manual' | 'max_duration' | 'reset';
+/** The reasons a session ends, carried by `Session Ended` in `properties.reason` (`new_source`: a landing from a new external touch). */
+export type SessionEndReason = 'idle' | 'manual' | 'max_duration' | 'reset' | 'new_source';
 
 /** Names of the SDK's session lifecycle `track` events. */
 export const SESSION_STARTED = 'Session Started';

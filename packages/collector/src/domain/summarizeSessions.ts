@@ -34,7 +34,7 @@ export interface SessionSummary {
   device: Device;
 }
 
-const END_REASONS: ReadonlySet<string> = new Set<SessionEndReason>(['idle', 'manual', 'max_duration', 'reset']);
+const END_REASONS: ReadonlySet<string> = new Set<SessionEndReason>(['idle', 'manual', 'max_duration', 'reset', 'new_source']);
 
 function endReasonOf(event: SummarizedEvent): SessionEndReason {
   const reason = event.properties?.reason;

@@ -61,7 +61,8 @@ const toSpan = (row: SpanRow): VisitorSpan => ({
 function toSession(row: SessionRow): Session {
   const startedAt = new Date(row.started_at);
   const lastSeenAt = new Date(row.last_seen_at);
-  const endedAt = row.ended_at ? new Date(row.ended_at) : null;
+  // Events of one session corrected for skew in different requests can land a few ms past its end: it ends after its last event.
+  const endedAt = row.ended_at ? new Date(Math.max(new Date(row.ended_at).getTime(), lastSeenAt.getTime())) : null;
   return {
     id: row.id,
     anonymousId: row.anonymous_id,
