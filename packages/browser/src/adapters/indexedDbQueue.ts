@@ -22,7 +22,7 @@ export function indexedDbQueue(factory?: IDBFactory, name = 'headcount'): QueueS
       throw e;
     }));
   /** One transaction; resolves with the request's result once the transaction commits. */
-  const run = <T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore) => IDBRequest<T> | void) =>
+  const run = <T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore) => IDBRequest<T>) =>
     open().then(
       (d) =>
         new Promise<T>((resolve, reject) => {
@@ -33,10 +33,12 @@ export function indexedDbQueue(factory?: IDBFactory, name = 'headcount'): QueueS
           tx.onerror = tx.onabort = () => reject(tx.error);
         }),
     );
+  /** Changes and counts in one transaction: a `track` costs one. */
+  const write = (fn: (store: IDBObjectStore) => void) => run('readwrite', (s) => (fn(s), s.count()));
   return {
-    put: (items) => run('readwrite', (s) => items.forEach((i) => s.put(i))),
+    put: (items) => write((s) => items.forEach((i) => s.put(i))),
     head: (n) => run<Item[]>('readonly', (s) => s.getAll(null, n)),
-    del: (keys) => run('readwrite', (s) => keys.forEach((k) => s.delete(k))),
+    del: (keys) => write((s) => keys.forEach((k) => s.delete(k))),
     size: () => run('readonly', (s) => s.count()),
   };
 }

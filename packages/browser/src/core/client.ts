@@ -72,6 +72,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   let writes: Promise<unknown> = Promise.resolve();
 
   const newId = () => createId(now(), env.random);
+  /** `queued` from a store answer; a failed store keeps the last count. */
+  const count = (n: Promise<number>) => n.then((n) => (queued = n), log);
   const at = () => callAt ?? mono();
   let offset = 0;
   /** Wall-clock time of monotonic instant `m`; the offset follows the clock's moves, not Date.now's rounding. */
@@ -148,9 +150,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           const items = pending;
           pending = [];
           if (!items.length) return;
-          // Write before send: a flush only ever reads from the queue.
-          await queue.put(items).catch(log);
-          queued = await queue.size();
+          // Write before send: a flush only ever reads from the queue. One transaction writes and counts.
+          await count(queue.put(items));
           soon();
           // A full batch or queue: flush now, or right after the flush in progress.
           if (queued >= cfg.perBatch || queued > cfg.cap) Promise.resolve(flushing).then(flush);
@@ -188,8 +189,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       // An unload send can be answered before its events were written: delete after the writes.
       await writes;
       // Delete only what the collector acknowledged or refused for good.
-      await queue.del(done).catch(log);
-      queued = await queue.size().catch(() => queued);
+      await count(queue.del(done));
     }
     o.dropped.forEach((d) => drop(...d));
     sent += o.acked.length;
@@ -218,9 +218,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
               const n = await queue.size();
               if (n > cfg.cap) {
                 const old = await queue.head(n - cfg.cap);
-                await queue.del(old.map((i) => i.k));
+                queued = await queue.del(old.map((i) => i.k));
                 old.forEach((i) => drop(i, 'queue_full'));
-                queued = n - old.length;
               }
               for (let round = ROUNDS; !retryTimer && !dead; ) {
                 // Stopped after many full batches: continue on the next interval.
@@ -364,7 +363,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
 
   session.land();
   // Events left by earlier pages (or other tabs) go out on the first interval.
-  queue.size().then((n) => (queued = n), log);
+  count(queue.size());
   soon();
 
   return {

@@ -7,10 +7,15 @@ const byKey = (a: Item, b: Item): number => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)
 export function listStore(load: () => Item[], save: (items: Item[]) => void): QueueStore {
   const run = async <T>(fn: (items: Item[]) => T): Promise<T> => fn(load());
   return {
-    put: (add) => run((items) => save(items.concat(add).sort(byKey))),
+    put: (add) => run((items) => (save((items = items.concat(add).sort(byKey))), items.length)),
     head: (n) => run((items) => items.slice(0, n)),
-    // Saves only on a change: acknowledgements must not rewrite (or fail on) a full localStorage.
-    del: (keys) => run((items) => items.some((i) => keys.includes(i.k)) && save(items.filter((i) => !keys.includes(i.k)))),
+    del: (keys) =>
+      run((items) => {
+        const rest = items.filter((i) => !keys.includes(i.k));
+        // Saves only on a change: acknowledgements must not rewrite (or fail on) a full localStorage.
+        if (rest.length < items.length) save(rest);
+        return rest.length;
+      }),
     size: () => run((items) => items.length),
   };
 }
@@ -30,16 +35,21 @@ export function memoryStore(): QueueStore {
  */
 export function fallbackStore(first: QueueStore, second: QueueStore): QueueStore {
   const both = <T>(fn: (s: QueueStore) => Promise<T>) => Promise.all([fn(first).catch(() => undefined), fn(second)]);
+  const total = async (fn: (s: QueueStore) => Promise<number>) => {
+    const [a = 0, b] = await both(fn);
+    return a + b;
+  };
   return {
-    put: (items) => first.put(items).catch(() => second.put(items)),
+    put: (items) =>
+      first.put(items).then(
+        async (n) => n + (await second.size()),
+        async () => (await second.put(items)) + (await first.size().catch(() => 0)),
+      ),
     head: async (n) => {
-      const [a = [], b = []] = await both((s) => s.head(n));
+      const [a = [], b] = await both((s) => s.head(n));
       return a.concat(b).sort(byKey).slice(0, n);
     },
-    del: (keys) => both((s) => s.del(keys)),
-    size: async () => {
-      const [a = 0, b = 0] = await both((s) => s.size());
-      return a + b;
-    },
+    del: (keys) => total((s) => s.del(keys)),
+    size: () => total((s) => s.size()),
   };
 }

@@ -9,11 +9,12 @@ export interface Item {
 
 /** A durable FIFO of events shared by every tab of the origin. Every method may reject. */
 export interface QueueStore {
-  /** Writes `items` together (one transaction where the store has them). */
-  put(items: Item[]): Promise<unknown>;
+  /** Writes `items` together; resolves with the queue's size after the write, counted in the same transaction. */
+  put(items: Item[]): Promise<number>;
   /** The `n` oldest items, oldest first. */
   head(n: number): Promise<Item[]>;
-  del(keys: string[]): Promise<unknown>;
+  /** Deletes `keys`; resolves with the queue's size after, like `put`. */
+  del(keys: string[]): Promise<number>;
   size(): Promise<number>;
 }
 

@@ -33,12 +33,14 @@ describe.each([
   ['localStorageQueue', () => localStorageQueue()],
   ['memoryStore', () => memoryStore()],
 ])('%s', (_name, make) => {
-  it('keeps items oldest first by key, deletes and counts', async () => {
+  it('keeps items oldest first by key, deletes and counts (put and del answer the size after)', async () => {
     const q = make();
-    for (const k of ['b', 'd', 'a', 'c']) await q.put([item(k)]);
+    const sizes = [];
+    for (const k of ['b', 'd', 'a', 'c']) sizes.push(await q.put([item(k)]));
+    expect(sizes).toEqual([1, 2, 3, 4]);
     expect(await keys(q, 2)).toEqual(['a', 'b']);
     expect(await q.size()).toBe(4);
-    await q.del(['a', 'c']);
+    expect(await q.del(['a', 'c'])).toBe(2);
     expect(await keys(q)).toEqual(['b', 'd']);
     expect(await q.size()).toBe(2);
     expect((await q.head(1))[0]).toEqual(item('b'));
@@ -100,6 +102,8 @@ describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
     vi.stubGlobal('localStorage', storage);
     const q = fallbackStore(indexedDbQueue(brokenIndexedDb), fallbackStore(localStorageQueue(), memoryStore()));
     for (const k of ['1', '2', '3', '4', '5', '6', '7', '8']) await q.put([item(k)]);
+    expect(await q.put([item('9')])).toBe(9);
+    await q.del(['9']);
     const inStorage = JSON.parse(storage.getItem('hc_q')!).map((i: Item) => i.k);
     expect(inStorage.length).toBeGreaterThan(0);
     expect(inStorage.length).toBeLessThan(8);
@@ -115,10 +119,11 @@ describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
     await earlier.put([item('1')]);
     const idb = new IDBFactory();
     const reloaded = fallbackStore(indexedDbQueue(idb), fallbackStore(localStorageQueue(), memoryStore()));
-    await reloaded.put([item('2')]);
+    // Counts every store: one event in IndexedDB, one left in localStorage.
+    expect(await reloaded.put([item('2')])).toBe(2);
     expect(await keys(reloaded)).toEqual(['1', '2']);
     expect(await reloaded.size()).toBe(2);
-    await reloaded.del(['1']);
+    expect(await reloaded.del(['1'])).toBe(1);
     expect(storage.getItem('hc_q')).toBe('[]');
   });
 

@@ -75,13 +75,15 @@ export function createWorld({ processes }: WorldOptions = {}) {
   const sync = async () => queued.splice(0, queued.length, ...(await inner.head(1e9)));
   const queue: QueueStore = {
     put: async (items) => {
-      await inner.put(items);
+      const n = await inner.put(items);
       await sync();
+      return n;
     },
     head: (n) => inner.head(n),
     del: async (keys) => {
-      await inner.del(keys);
+      const n = await inner.del(keys);
       await sync();
+      return n;
     },
     size: () => inner.size(),
   };
