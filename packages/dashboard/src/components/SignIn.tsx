@@ -49,7 +49,6 @@ export function SignIn({ onSignedIn, notice }: Props) {
       cancelled = true;
     };
     // Once, on arrival: the ticket is single-use.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   function submit(event: FormEvent<HTMLFormElement>) {
