@@ -72,16 +72,23 @@ try {
            'page', jsonb_build_object('path', '/shoes/' || (g % 300), 'url', 'https://shop.example/shoes/' || (g % 300), 'referrer', CASE WHEN g % 3 = 0 THEN 'https://www.google.com/' ELSE '' END, 'title', 'Trail Runner'),
            'library', jsonb_build_object('name', '@headcount/browser', 'version', '0.1.0'), 'locale', 'en-US', 'ip', '203.0.113.0', 'sessionId', 's-' || (g / 7),
            'campaign', CASE WHEN g % 10 = 0 THEN jsonb_build_object('source', 'newsletter', 'medium', 'email', 'name', 'november') END)
-       FROM generate_series($2::bigint, $3::bigint) AS g, LATERAL (SELECT timestamptz '2026-01-01' + g * interval '2 seconds' AS t) AS at`,
+       FROM generate_series($2::bigint, $3::bigint) AS g, LATERAL (SELECT now() - interval '30 days' + g * interval '2 seconds' AS t) AS at`,
       [app.id, done + 1, done + n],
     );
+    await db.query(`INSERT INTO event_ids (app_id, message_id, received_at) SELECT $1, 'm-' || g, now() FROM generate_series($2::bigint, $3::bigint) AS g`,
+      [app.id, done + 1, done + n]);
     process.stdout.write(`\rstored ${done + n} events`);
   }
   await db.query('VACUUM ANALYZE events');
-  const [size] = (await db.query("SELECT pg_total_relation_size('events') AS total, pg_relation_size('events') AS heap")).rows;
+  await db.query('VACUUM ANALYZE event_ids');
+  // events is partitioned by month: its size is its partitions', plus the dedupe keys in event_ids.
+  const [size] = (await db.query(
+    `SELECT sum(pg_total_relation_size(inhrelid)) + pg_total_relation_size('event_ids') AS total, sum(pg_relation_size(inhrelid)) AS heap,
+       pg_total_relation_size('event_ids') AS keys
+     FROM pg_inherits WHERE inhparent = 'events'::regclass`)).rows;
   await db.end();
   console.log(`\nstored ${EVENTS} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`events table with its indexes and TOAST: ${mib(Number(size.total))} (${Math.round(Number(size.total) / EVENTS)} bytes per stored event, heap alone ${Math.round(Number(size.heap) / EVENTS)})`);
+  console.log(`events partitions with their indexes and TOAST, and event_ids: ${mib(Number(size.total))} (${Math.round(Number(size.total) / EVENTS)} bytes per stored event, heap alone ${Math.round(Number(size.heap) / EVENTS)}, dedupe keys ${Math.round(Number(size.keys) / EVENTS)})`);
 
   const port = await freePort();
   server = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--host', '127.0.0.1'], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' }, stdio: 'inherit' });

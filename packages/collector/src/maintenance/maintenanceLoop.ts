@@ -37,7 +37,9 @@ export function startMaintenance(
         log('warn', 'maintenance failed; retrying at the next pass', { error: String(err) });
         return;
       }
-      const { skipped, more, ...removed } = result;
+      const { skipped, more, partitions, ...removed } = result;
+      if (partitions === null && !skipped) log('warn', 'event partitions wait for the next pass: ingest held the table');
+      if (partitions && partitions.created.length + partitions.dropped.length > 0) log('info', 'event partitions changed', { ...partitions });
       if (Object.values(removed).some((n) => n > 0)) log('info', 'maintenance removed old data', removed);
       if (skipped || !more) return;
     }

@@ -1,25 +1,36 @@
-import type { Database, Queryable } from '../storage/database';
+import { isDatabaseTimeout, type Database, type Queryable } from '../storage/database';
 import { createDeadLetterRepository, DEAD_LETTER_DAYS } from '../storage/deadLetterRepository';
+import { maintainEventPartitions, type PartitionsResult } from './eventPartitions';
 
 const DAY_MS = 86_400_000;
 // Any constant works: only one collector of those sharing a database runs maintenance at a time.
 export const MAINTENANCE_LOCK = 7_280_002;
 // Rows removed per table and app per transaction: short transactions, so ingest never waits long on them.
 export const MAINTENANCE_BATCH = 10_000;
+// Creating or dropping a partition locks `events` briefly: waiting longer than this would hold ingest up behind it.
+const PARTITION_LOCK_TIMEOUT = '2s';
 
 export interface MaintenanceResult {
   /** Another collector held the lock: this run did nothing. */
   skipped: boolean;
+  /** Partitions created and dropped; null when ingest held `events` too long and it waits for the next pass. */
+  partitions: PartitionsResult | null;
   events: number;
   sessions: number;
   identities: number;
+  /** Dedupe keys past the app's retention (by receipt): a re-sent event older than that is stored again. */
+  eventIds: number;
   rejected: number;
   /** A batch was full: more is left to remove, run again. */
   more: boolean;
 }
 
+const tryLock = async (tx: Queryable) =>
+  (await tx.query<{ held: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS held', [MAINTENANCE_LOCK]))[0]?.held === true;
+
 async function removeBatch(tx: Queryable, table: string, column: string, appId: string, before: Date, batch: number): Promise<number> {
-  // DELETE has no LIMIT: the batch's row addresses, found by the index on (app_id, column), are removed by a TID scan.
+  // DELETE has no LIMIT: the batch's row addresses, found by the index on (app_id, column), are removed by a TID scan
+  // (tables that are not partitioned only: a row address is unique within one table).
   const rows = await tx.query<{ n: number }>(
     `WITH gone AS (
        DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${table} WHERE app_id = $1 AND ${column} < $2 LIMIT ${batch}))
@@ -30,28 +41,59 @@ async function removeBatch(tx: Queryable, table: string, column: string, appId: 
   return rows[0]?.n ?? 0;
 }
 
+async function removeEvents(tx: Queryable, appId: string, before: Date, batch: number): Promise<number> {
+  // Partitioned: the batch is chosen by id, and the time bound prunes the partitions to read.
+  const rows = await tx.query<{ n: number }>(
+    `WITH gone AS (
+       DELETE FROM events WHERE app_id = $1 AND "timestamp" < $2
+         AND id = ANY(ARRAY(SELECT id FROM events WHERE app_id = $1 AND "timestamp" < $2 LIMIT ${batch}))
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [appId, before],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+async function runPartitions(db: Database, now: Date): Promise<PartitionsResult | null | 'skipped'> {
+  try {
+    return await db.transaction(async (tx) => {
+      if (!(await tryLock(tx))) return 'skipped' as const;
+      await tx.exec(`SET LOCAL lock_timeout = '${PARTITION_LOCK_TIMEOUT}'`);
+      return maintainEventPartitions(tx, now);
+    });
+  } catch (err) {
+    if (isDatabaseTimeout(err)) return null;
+    throw err;
+  }
+}
+
 /**
- * One maintenance pass, in one short transaction under a try-lock (skipped when another collector holds it):
- * each app's events, sessions and identity links older than its retention, and dead letters past 30 days.
+ * One maintenance pass, each step a short transaction under a try-lock (skipped when another collector holds it):
+ * event partitions (ahead, for late events, dropped past every retention), then each app's events, sessions, identity
+ * links and dedupe keys older than its retention, and dead letters past 30 days.
  */
 export async function runMaintenance(db: Database, now: Date, batch = MAINTENANCE_BATCH): Promise<MaintenanceResult> {
+  const partitions = await runPartitions(db, now);
+  const skipped: MaintenanceResult = { skipped: true, partitions: null, events: 0, sessions: 0, identities: 0, eventIds: 0, rejected: 0, more: false };
+  if (partitions === 'skipped') return skipped;
   return db.transaction(async (tx) => {
-    const result: MaintenanceResult = { skipped: false, events: 0, sessions: 0, identities: 0, rejected: 0, more: false };
-    const [lock] = await tx.query<{ held: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS held', [MAINTENANCE_LOCK]);
-    if (!lock?.held) return { ...result, skipped: true };
+    if (!(await tryLock(tx))) return skipped;
+    const result: MaintenanceResult = { ...skipped, skipped: false, partitions };
     const apps = await tx.query<{ id: string; retention_days: number }>(
       'SELECT id, retention_days FROM apps WHERE retention_days IS NOT NULL ORDER BY id');
     for (const app of apps) {
       const before = new Date(now.getTime() - app.retention_days * DAY_MS);
       const removed = {
-        events: await removeBatch(tx, 'events', '"timestamp"', app.id, before, batch),
+        events: await removeEvents(tx, app.id, before, batch),
         // A session goes once its last activity is past retention (its events went with the same cutoff).
         sessions: await removeBatch(tx, 'sessions', 'last_seen_at', app.id, before, batch),
         identities: await removeBatch(tx, 'identities', 'last_seen_at', app.id, before, batch),
+        eventIds: await removeBatch(tx, 'event_ids', 'received_at', app.id, before, batch),
       };
       result.events += removed.events;
       result.sessions += removed.sessions;
       result.identities += removed.identities;
+      result.eventIds += removed.eventIds;
       if (Object.values(removed).some((n) => n === batch)) result.more = true;
     }
     result.rejected = await createDeadLetterRepository(tx).expire(new Date(now.getTime() - DEAD_LETTER_DAYS * DAY_MS));

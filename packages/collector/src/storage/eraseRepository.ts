@@ -27,7 +27,7 @@ async function idsOfPerson(tx: Queryable, appId: string, person: Person): Promis
 }
 
 /**
- * Erases a person in one transaction: events, sessions, identity links and aliases naming any of their ids, and the
+ * Erases a person in one transaction: events (and their dedupe keys), sessions, identity links and aliases naming any of their ids, and the
  * dead-letter entries whose kept body contains one of those ids as a JSON string (`"id"`, the way the body names it).
  */
 export async function erasePerson(db: Database, appId: string, person: Person): Promise<Erased> {
@@ -35,9 +35,15 @@ export async function erasePerson(db: Database, appId: string, person: Person): 
     const { userIds, anonymousIds } = await idsOfPerson(tx, appId, person);
     const all = [...new Set([...userIds, ...anonymousIds])];
     const params = [appId, userIds, anonymousIds];
-    const events = await count(tx,
-      `DELETE FROM events WHERE app_id = $1 AND (user_id = ANY($2::text[]) OR anonymous_id = ANY($3::text[]) OR previous_id = ANY($3::text[]))`,
+    // Their dedupe keys go too: a messageId names the person's event as much as the event does.
+    const [gone] = await tx.query<{ n: number }>(
+      `WITH gone AS (
+         DELETE FROM events WHERE app_id = $1 AND (user_id = ANY($2::text[]) OR anonymous_id = ANY($3::text[]) OR previous_id = ANY($3::text[]))
+         RETURNING message_id
+       ), keys AS (DELETE FROM event_ids WHERE app_id = $1 AND message_id IN (SELECT message_id FROM gone) RETURNING 1)
+       SELECT (SELECT count(*) FROM gone)::int AS n, (SELECT count(*) FROM keys)::int AS k`,
       params);
+    const events = gone?.n ?? 0;
     const sessions = await count(tx,
       `DELETE FROM sessions WHERE app_id = $1
          AND (user_id = ANY($2::text[]) OR anonymous_id = ANY($3::text[]) OR visitor_id = ANY($2::text[]) OR visitor_id = ANY($3::text[]))`,

@@ -84,16 +84,28 @@ export function createEventsRepository(db: Queryable) {
       // (app ids are generated base62, nothing to escape).
       const payload = `[${rows.map(({ appId, event, sessionId }) =>
         `{"app_id":"${appId}","session_id":${JSON.stringify(sessionId)},${event.columnsJson.slice(1)}`).join(',')}]`;
+      // Events are partitioned by time, so the dedupe key lives in event_ids: an id claimed there is stored once,
+      // whatever partition its timestamp falls in. Rows keep the payload's order (messageId: no deadlock).
       const inserted = await db.query<{ app_id: string; message_id: string }>(
-        `INSERT INTO events (app_id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
+        `WITH x AS (
+           SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (app_id text, message_id text, type text, event text,
+             name text, anonymous_id text, user_id text, previous_id text, group_id text, session_id text, "timestamp" timestamptz,
+             original_timestamp timestamptz, sent_at timestamptz, received_at timestamptz, properties jsonb,
+             traits jsonb, context jsonb, extra jsonb)) WITH ORDINALITY AS x(app_id, message_id, type, event, name, anonymous_id,
+             user_id, previous_id, group_id, session_id, "timestamp", original_timestamp, sent_at, received_at, properties,
+             traits, context, extra, n)
+         ), claimed AS (
+           INSERT INTO event_ids (app_id, message_id, received_at)
+           SELECT app_id, message_id, received_at FROM x ORDER BY n
+           ON CONFLICT (app_id, message_id) DO NOTHING
+           RETURNING app_id, message_id
+         )
+         INSERT INTO events (app_id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
            session_id, "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra)
-         SELECT app_id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
+         SELECT x.app_id, x.message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
            session_id, "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra
-         FROM jsonb_to_recordset($1::jsonb) AS x(app_id text, message_id text, type text, event text, name text,
-           anonymous_id text, user_id text, previous_id text, group_id text, session_id text, "timestamp" timestamptz,
-           original_timestamp timestamptz, sent_at timestamptz, received_at timestamptz, properties jsonb,
-           traits jsonb, context jsonb, extra jsonb)
-         ON CONFLICT (app_id, message_id) DO NOTHING
+         FROM x JOIN claimed ON claimed.app_id = x.app_id AND claimed.message_id = x.message_id
+         ORDER BY x.n
          RETURNING app_id, message_id`,
         [payload],
       );

@@ -6,6 +6,7 @@ import eventExtra from './migrations/0004_event_extra.sql?raw';
 import waitingEvents from './migrations/0005_waiting_events.sql?raw';
 import eventsByName from './migrations/0007_events_by_name.sql?raw';
 import appRetention from './migrations/0008_app_retention.sql?raw';
+import eventPartitions from './migrations/0009_event_partitions.sql?raw';
 
 /** Numbered migrations, applied in order, each exactly once. */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -16,6 +17,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 5, name: 'waiting_events', sql: waitingEvents },
   { version: 7, name: 'events_by_name', sql: eventsByName },
   { version: 8, name: 'app_retention', sql: appRetention },
+  { version: 9, name: 'event_partitions', sql: eventPartitions },
 ];
 
 // Any constant works: it only keeps two collectors from migrating the same database at once.

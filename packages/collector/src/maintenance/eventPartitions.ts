@@ -1,0 +1,65 @@
+import type { Queryable } from '../storage/database';
+
+const MONTHS_AHEAD = 3;
+// Events in the default partition within this window get a month partition of their own; wilder clocks stay there.
+const YEARS_BACK = 10;
+
+export interface PartitionsResult {
+  created: string[];
+  dropped: string[];
+  /** Events that went with the dropped partitions. */
+  droppedEvents: number;
+}
+
+const monthStart = (d: Date, plusMonths = 0) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + plusMonths, 1));
+
+/** `events_2026_09` -> the first instant after that month, or null for a table that is not a month partition. */
+function endOfPartition(name: string): Date | null {
+  const match = /^events_(\d{4})_(\d{2})$/.exec(name);
+  return match ? new Date(Date.UTC(Number(match[1]), Number(match[2]), 1)) : null;
+}
+
+/**
+ * Creates the month partitions of events from last month to three ahead, and one for every month whose events
+ * (late or early: a kiosk's old queue, a wrong clock) wait in the default partition; then drops the partitions
+ * every app's retention has passed. Runs in the caller's transaction, under the maintenance lock.
+ */
+export async function maintainEventPartitions(tx: Queryable, now: Date): Promise<PartitionsResult> {
+  const months = new Set<number>();
+  for (let m = -1; m <= MONTHS_AHEAD; m++) months.add(monthStart(now, m).getTime());
+  const waiting = await tx.query<{ month: Date }>(
+    `SELECT DISTINCT date_trunc('month', "timestamp" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS month FROM events_default
+     WHERE "timestamp" >= $1 AND "timestamp" < $2`,
+    [monthStart(now, -12 * YEARS_BACK), monthStart(now, 12)],
+  );
+  for (const { month } of waiting) months.add(new Date(month).getTime());
+  const before = new Set((await partitions(tx)).map((p) => p.name));
+  for (const month of [...months].sort((a, b) => a - b)) {
+    await tx.query('SELECT headcount_event_partition($1)', [new Date(month)]);
+  }
+  const created = (await partitions(tx)).map((p) => p.name).filter((name) => !before.has(name));
+
+  // A partition holds every app's events: it goes only once the longest retention has passed its end.
+  const [retention] = await tx.query<{ apps: number; kept: number; longest: number | null }>(
+    'SELECT count(*)::int AS apps, count(retention_days)::int AS kept, max(retention_days) AS longest FROM apps');
+  const dropped: string[] = [];
+  let droppedEvents = 0;
+  if (retention && retention.apps > 0 && retention.kept === retention.apps && retention.longest !== null) {
+    const cutoff = now.getTime() - retention.longest * 86_400_000;
+    for (const { name } of await partitions(tx)) {
+      const end = endOfPartition(name);
+      if (!end || end.getTime() > cutoff) continue;
+      const [rows] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name}`);
+      await tx.exec(`DROP TABLE ${name}`);
+      dropped.push(name);
+      droppedEvents += rows?.n ?? 0;
+    }
+  }
+  return { created, dropped, droppedEvents };
+}
+
+async function partitions(tx: Queryable): Promise<Array<{ name: string }>> {
+  return tx.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE i.inhparent = 'events'::regclass ORDER BY c.relname`);
+}
