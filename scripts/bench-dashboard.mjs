@@ -69,7 +69,7 @@ async function seed(db, appId) {
        (${CHANNELS})[1 + c], (${SOURCES})[1 + c], CASE WHEN c = 4 THEN jsonb_build_object('name', 'campaign-' || g % 12) ELSE '{}' END,
        (ARRAY['Chrome', 'Safari', 'Firefox', 'Edge'])[1 + g % 4], (ARRAY['Windows', 'macOS', 'iOS', 'Android', 'Linux'])[1 + g % 5],
        (ARRAY['desktop', 'mobile', 'tablet'])[1 + g % 3]
-     FROM (SELECT g, (g * 7919) % ${visitors} AS v, g % 8 AS c,
+     FROM (SELECT g, (g::bigint * 7919) % ${visitors} AS v, g % 8 AS c,
              $2::timestamptz + (random() * ${DAYS} * 86400) * interval '1 second' AS started,
              (random() * 900) * interval '1 second' AS duration
            FROM generate_series(1, ${SESSIONS}) g) s`,
