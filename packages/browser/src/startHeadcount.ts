@@ -20,7 +20,7 @@ export function startHeadcount(options: HeadcountOptions, queued: QueuedCall[] =
   const client = core.client;
   const stops = [
     watchActivity(core.input, cfg.isKiosk),
-    watchLifecycle(core),
+    ...watchLifecycle(core),
     cfg.pageviews && watchHistory(core.autoPage),
     cfg.clicks && watchClicks(client.track),
   ];
@@ -38,7 +38,7 @@ export function startHeadcount(options: HeadcountOptions, queued: QueuedCall[] =
       try {
         return method(...args);
       } catch (e) {
-        env.log(e);
+        env.say(e);
       }
     };
   }

@@ -22,23 +22,23 @@ export function indexedDbQueue(factory?: IDBFactory, name = 'headcount'): QueueS
       throw e;
     }));
   /** One transaction; resolves with the request's result once the transaction commits. */
-  const run = <T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore) => IDBRequest<T>) =>
+  const run = <T>(fn: (store: IDBObjectStore) => IDBRequest<T>, mode?: IDBTransactionMode) =>
     open().then(
       (d) =>
         new Promise<T>((resolve, reject) => {
-          // Strict: a tap is on disk before the send that could be answered, even across a power cut.
+          // Strict: a tap is on disk before the send that could be answered, even across a power cut. No mode: read-only.
           const tx = d.transaction(STORE, mode, { durability: 'strict' });
           const req = fn(tx.objectStore(STORE));
-          tx.oncomplete = () => resolve((req && req.result) as T);
+          tx.oncomplete = () => resolve(req.result);
           tx.onerror = tx.onabort = () => reject(tx.error);
         }),
     );
   /** Changes and counts in one transaction: a `track` costs one. */
-  const write = (fn: (store: IDBObjectStore) => void) => run('readwrite', (s) => (fn(s), s.count()));
+  const write = (fn: (store: IDBObjectStore) => void) => run((s) => (fn(s), s.count()), 'readwrite');
   return {
     put: (items) => write((s) => items.forEach((i) => s.put(i))),
-    head: (n) => run<Item[]>('readonly', (s) => s.getAll(null, n)),
+    head: (n) => run<Item[]>((s) => s.getAll(null, n)),
     del: (keys) => write((s) => keys.forEach((k) => s.delete(k))),
-    size: () => run('readonly', (s) => s.count()),
+    size: () => run((s) => s.count()),
   };
 }

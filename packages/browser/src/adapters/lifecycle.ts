@@ -4,15 +4,12 @@ import { listen } from './listen';
 export interface LifecycleHooks {
   hidden(): void;
   visible(): void;
-  online(): void;
+  reconnect(): void;
 }
 
-export function watchLifecycle(hooks: LifecycleHooks): () => void {
-  const offs = [
-    listen(document, 'visibilitychange', () => (document.visibilityState == 'hidden' ? hooks.hidden() : hooks.visible())),
-    // pagehide also covers pages that unload without becoming hidden first (and bfcache entries).
-    listen(window, 'pagehide', hooks.hidden),
-    listen(window, 'online', hooks.online),
-  ];
-  return () => offs.forEach((off) => off());
-}
+/** Returns the functions that stop watching. */
+export const watchLifecycle = (hooks: LifecycleHooks) => [
+  listen(document, 'visibilitychange', () => (document.visibilityState == 'hidden' ? hooks.hidden() : hooks.visible())),
+  // pagehide also covers pages that unload without becoming hidden first (and bfcache entries).
+  listen(window, 'pagehide online', (e) => (e.type == 'online' ? hooks.reconnect() : hooks.hidden())),
+];

@@ -1,29 +1,23 @@
 /**
- * The queue's fallback: one JSON list in localStorage, capped well under the origin's quota. Beyond
- * the cap, or when localStorage fails, the list lives in memory (and what localStorage still holds
- * is sent again after a reload: the collector dedupes it).
+ * The queue's fallback: one JSON list under `key` of the key-value state (localStorage, which keeps a
+ * value it cannot write in memory), capped well under the origin's quota. Beyond the cap the list
+ * lives in memory (and what localStorage still holds is sent again after a reload: the collector dedupes it).
  */
-import { listStore } from '../core/durableQueue';
-import type { Item, QueueStore } from '../core/ports';
+import type { ItemList } from '../core/durableQueue';
+import type { Item, KeyValue } from '../core/ports';
 
-export function localStorageQueue(key = 'hc_q', cap = 1000): QueueStore {
-  let memory: Item[] | 0 = 0;
-  return listStore(
-    () => {
+export function localStorageList(kv: KeyValue, key: string, cap: number): ItemList {
+  let memory: Item[] | false = false;
+  return {
+    load() {
       try {
-        return memory || JSON.parse(localStorage.getItem(key) || '[]');
+        return memory || JSON.parse(kv.get(key) || '[]');
       } catch {
         return [];
       }
     },
-    (items) => {
-      try {
-        if (items.length > cap) throw 0;
-        localStorage.setItem(key, JSON.stringify(items));
-        memory = 0;
-      } catch {
-        memory = items;
-      }
+    save(items) {
+      (memory = items.length > cap && items) || kv.set(key, JSON.stringify(items));
     },
-  );
+  };
 }

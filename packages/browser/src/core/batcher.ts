@@ -30,6 +30,7 @@ export async function deliver(
     if (!reply) return;
     const { status } = reply;
     const body = reply.body as Partial<IngestResponse & { error: { code: string; message: string } }> | undefined;
+    const error = body?.error;
     // Only the collector's JSON acknowledges: a captive portal, a proxy page or an SPA's index.html answered with 200 is a failure.
     if (status < 300 && body?.ok === true && typeof body.accepted == 'number') {
       part.forEach((item, i) => {
@@ -38,13 +39,13 @@ export async function deliver(
       });
       out.accepted += body.accepted;
       out.duplicates += body.duplicates || 0;
-    } else if (status == 413 || (status == 400 && body?.error)) {
+    } else if (status == 413 || (status == 400 && error)) {
       if (part[1]) {
         const half = part.length >> 1;
         await run(part.slice(0, half));
         out.retry ?? (await run(part.slice(half)));
       } else {
-        out.dropped.push([part[0]!, body?.error?.code || (status == 413 ? 'payload_too_large' : 'invalid_body'), body?.error?.message]);
+        out.dropped.push([part[0]!, error?.code || (status == 413 ? 'payload_too_large' : 'invalid_body'), error?.message]);
       }
     } else {
       out.retry = retryAfter(reply.retryAfter);

@@ -21,7 +21,7 @@ export interface Core {
   /** The page is being hidden or unloaded: send this tab's unsent events now. */
   hidden(): void;
   visible(): void;
-  online(): void;
+  reconnect(): void;
   /** Runs `fn` as if its calls were made at wall-clock time `t` (calls the script tag's stub queued). */
   replay(t: number | undefined, fn: () => void): void;
 }
@@ -45,7 +45,7 @@ const iso = (t: number) => new Date(t).toISOString();
 const utf8Bytes = (s: string) => encodeURIComponent(s).replace(/%../g, '_').length;
 
 export function createCore(env: CoreEnv, cfg: Config): Core {
-  const { kv, queue, later, now, mono, log } = env;
+  const { kv, queue, later, clock: now, mono, say: log } = env;
   const subs: Record<string, Array<(info: never) => void>> = {};
   let sent = 0;
   let dropped = 0;
@@ -71,7 +71,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   let pending: Item[] = [];
   let writes: Promise<unknown> = Promise.resolve();
 
-  const newId = () => createId(now(), env.random);
+  const newId = () => createId(now(), env.rand);
   /** `queued` from a store answer; a failed store keeps the last count. */
   const count = (n: Promise<number>) => n.then((n) => (queued = n), log);
   const at = () => callAt ?? mono();
@@ -127,7 +127,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
         messageId,
         userId: kv.get(USER_ID) || undefined,
         timestamp: iso(wall(m)),
-        context: env.context(),
+        context: env.ctx(),
         ...fields,
       }),
     );
@@ -198,7 +198,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     retryTimer ||= later(() => {
       retryTimer = 0;
       flush();
-    }, retryDelay(attempt++, env.random(), o.retry));
+    }, retryDelay(attempt++, env.rand(), o.retry));
     return false;
   };
 
@@ -243,27 +243,25 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     return flush();
   };
 
-  const session = createSessionMachine(
-    env,
-    { isKiosk: cfg.isKiosk, idle: cfg.idle, maxDuration: cfg.maxDuration, newId, wall },
-    {
-      started(s, m) {
-        record('track', { event: 'Session Started' }, s, m);
-        // Kiosk: the page a person finds is the session's landing page.
-        if (cfg.isKiosk && cfg.pageviews) record('page', {}, s, m);
-        emit('sessionstart', { sessionId: s.i, anonymousId: anonymousId() });
-      },
-      ended(s, reason, t) {
-        live = false;
-        const durationSeconds = Math.max(0, t - s.s) / 1e3;
-        const visitor = anonymousId();
-        // A fixed messageId: two tabs ending the same session are stored once.
-        record('track', { event: 'Session Ended', properties: { reason, durationSeconds } }, s, t - wall(0), s.i + '-end');
-        if (cfg.isKiosk || reason == 'reset') rotate();
-        emit('sessionend', { sessionId: s.i, anonymousId: visitor, reason, durationSeconds });
-      },
+  const session = createSessionMachine(env, cfg, {
+    newId,
+    wall,
+    started(s, m) {
+      record('track', { event: 'Session Started' }, s, m);
+      // Kiosk: the page a person finds is the session's landing page.
+      if (cfg.isKiosk && cfg.pageviews) record('page', {}, s, m);
+      emit('sessionstart', { sessionId: s.i, anonymousId: anonymousId() });
     },
-  );
+    ended(s, reason, t) {
+      live = false;
+      const durationSeconds = Math.max(0, t - s.s) / 1e3;
+      const visitor = anonymousId();
+      // A fixed messageId: two tabs ending the same session are stored once.
+      record('track', { event: 'Session Ended', properties: { reason, durationSeconds } }, s, t - wall(0), s.i + '-end');
+      if (cfg.isKiosk || reason == 'reset') rotate();
+      emit('sessionend', { sessionId: s.i, anonymousId: visitor, reason, durationSeconds });
+    },
+  });
 
   /** Runs `fn` as if called at monotonic time `m`. */
   const run = (m: number | undefined, fn: () => void) => {
@@ -352,7 +350,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       queued,
       sent,
       dropped,
-      online: env.online(),
+      online: env.connected(),
     }),
     destroy() {
       dead = true;
@@ -395,7 +393,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       session.check();
       soon();
     },
-    online() {
+    reconnect() {
       attempt = 0;
       flushNow();
     },

@@ -20,27 +20,27 @@ export interface Config {
 }
 
 /** A number option, or its default when absent or not a number, never below `min`. */
-const num = (value: unknown, fallback: number, min: number): number =>
+const num = (value: unknown, fallback: number, min = 1): number =>
   Math.max(min, value != null && value !== '' && +value === +value ? +value : fallback);
 
 /** Booleans also come as attribute strings: present means true, except `"false"` and `"0"`. */
-const flag = (value: unknown, fallback: boolean): boolean => (value == null ? fallback : !/^(false|0)$/.test(String(value)));
+const flag = (value: unknown, fallback = false): boolean => (value == null ? fallback : !/^(false|0)$/.test(String(value)));
 
 export function configure(o: HeadcountOptions): Config {
-  const kiosk = flag(o.kiosk, false);
+  const kiosk = flag(o.kiosk);
   return {
     writeKey: o.writeKey,
     url: String(o.host || '').replace(/\/+$/, '') + '/v1/batch',
     isKiosk: kiosk,
-    idle: num(o.idleTimeout, kiosk ? 60 : 1800, 1) * 1e3,
-    maxDuration: num(o.maxSessionDuration, 43200, 1) * 1e3,
+    idle: num(o.idleTimeout, kiosk ? 60 : 1800) * 1e3,
+    maxDuration: num(o.maxSessionDuration, 43200) * 1e3,
     pageviews: flag(o.autoPageviews, true),
-    clicks: flag(o.trackClicks, false),
-    perBatch: Math.min(num(o.batchSize, 20, 1), 2500),
+    clicks: flag(o.trackClicks),
+    perBatch: Math.min(num(o.batchSize, 20), 2500),
     interval: num(o.flushInterval, 2, 0) * 1e3,
-    cap: num(o.maxQueue, 1e4, 1),
-    honourDnt: flag(o.respectDoNotTrack, false),
+    cap: num(o.maxQueue, 1e4),
+    honourDnt: flag(o.respectDoNotTrack),
     memory: o.storage === 'memory',
-    verbose: flag(o.debug, false),
+    verbose: flag(o.debug),
   };
 }

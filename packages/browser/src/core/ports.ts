@@ -38,28 +38,28 @@ export type Transport = (body: string, keepalive?: boolean) => Promise<Reply | u
 
 export interface CoreEnv {
   /** Wall clock, ms since the epoch: timestamps and cross-tab comparisons only. */
-  now(): number;
+  clock(): number;
   /** Monotonic clock in ms (performance.now): idle timing within the tab. */
   mono(): number;
   /** Runs `fn` after `ms`; returns a cancel function. */
   later(fn: () => void, ms: number): () => void;
-  random(): number;
+  rand(): number;
   kv: KeyValue;
   queue: QueueStore;
   send: Transport;
   /** Runs `fn` while holding the cross-tab lock `name` (`q`: the sender, `s`: session starts); never rejects for lack of locks. */
   lock(name: string, fn: () => unknown): Promise<unknown>;
   visible(): boolean;
-  online(): boolean;
+  connected(): boolean;
   /** Page, device and library context at the time of the call. */
-  context(): EventContext;
+  ctx(): EventContext;
   /** utm parameters and click ids of the current URL, captured when a session starts. */
   attribution(): Attribution;
   /** This page's landing source when it is external (referrer from another site, utm campaign, click ids), else ''. */
   source(): string;
   /** Do Not Track or Global Privacy Control is on and the options honour it. */
   dnt: boolean;
-  log(...args: unknown[]): void;
+  say(...args: unknown[]): void;
 }
 
 export interface Attribution {

@@ -41,6 +41,9 @@ export interface SessionMachine {
 }
 
 export interface SessionHooks {
+  newId(): string;
+  /** Wall-clock time of monotonic instant `m`. */
+  wall(m: number): number;
   /** `m` is the monotonic time of the activity that started it. */
   started(session: SessionRecord, m: number): void;
   /** `at` is the wall-clock end: the last activity or event for `idle`. */
@@ -51,10 +54,10 @@ const KEY = 'hc_s';
 
 export function createSessionMachine(
   env: CoreEnv,
-  o: { isKiosk: boolean; idle: number; maxDuration: number; newId: () => string; wall: (m: number) => number },
+  o: { isKiosk: boolean; idle: number; maxDuration: number },
   hooks: SessionHooks,
 ): SessionMachine {
-  const { kv, now, mono } = env;
+  const { kv, clock: now, mono } = env;
   const src = o.isKiosk ? '' : env.source();
   let cur: SessionRecord | undefined;
   /** Last activity known to this tab: monotonic (for idle), and wall (for stamps: never before the session's last event). */
@@ -63,7 +66,7 @@ export function createSessionMachine(
   let cancel: (() => void) | 0 = 0;
   let starting: Promise<SessionRecord | undefined> | 0 = 0;
 
-  const { wall } = o;
+  const { wall } = hooks;
   const write = (r: SessionRecord | null) => kv.set(KEY, r && JSON.stringify(r));
   const read = (): SessionRecord | undefined => {
     try {
@@ -127,7 +130,7 @@ export function createSessionMachine(
       .lock('s', () => {
         check() || start(m);
       })
-      .catch(env.log)
+      .catch(env.say)
       .then(() => {
         starting = 0;
         return cur;
@@ -135,7 +138,7 @@ export function createSessionMachine(
 
   const start = (m: number) => {
     const t = wall(m);
-    cur = { i: o.newId(), s: t, l: t, a: env.attribution(), t: src };
+    cur = { i: hooks.newId(), s: t, l: t, a: env.attribution(), t: src };
     lastMono = m;
     lastWall = t;
     write(cur);

@@ -46,7 +46,12 @@ export interface ActiveUsersConnection {
 
 const EVENT_SOURCE_CLOSED = 2;
 
-type Mode = 'idle' | 'stream' | 'polling' | 'stopped';
+// Modes as numbers: they never leave this closure, and numbers minify smaller than names.
+const IDLE = 0;
+const STREAM = 1;
+const POLLING = 2;
+const STOPPED = 3;
+type Mode = typeof IDLE | typeof STREAM | typeof POLLING | typeof STOPPED;
 
 /**
  * Server-Sent Events first, reconnecting with backoff and jitter; polling `GET /v1/active` when EventSource
@@ -63,7 +68,7 @@ export function createActiveUsersConnection(
   const tuning: ConnectionTuning = { ...DEFAULT_TUNING, ...overrides };
   const listeners = new Set<() => void>();
   let state: ActiveUsersState = UNKNOWN_ACTIVE_USERS;
-  let mode: Mode = 'idle';
+  let mode: Mode = IDLE;
   let stream: EventSource | null = null;
   /** Pending stream reconnection (after a failure) or probe (while polling). */
   let streamTimer: unknown;
@@ -91,7 +96,7 @@ export function createActiveUsersConnection(
       opened = new Source(endpoints.stream);
     } catch {
       // Only a malformed URL throws here; polling will report what the collector (or the network) says about it.
-      if (mode === 'stream') startPolling();
+      if (mode === STREAM) startPolling();
       return;
     }
     stream = opened;
@@ -119,16 +124,16 @@ export function createActiveUsersConnection(
     armWatchdog(from, tuning.silenceMs);
     heardAt = env.now();
     failures = 0;
-    if (mode === 'polling') {
+    if (mode === POLLING) {
       stopPolling();
-      mode = 'stream';
+      mode = STREAM;
     }
     setState({ count, status: 'live', error: null });
   }
 
   function onStreamError(from: EventSource, silent: boolean): void {
     if (from !== stream) return;
-    if (mode === 'polling') {
+    if (mode === POLLING) {
       // A probe failed: keep polling, try the stream again later.
       closeStream();
       return scheduleStreamProbe();
@@ -154,7 +159,7 @@ export function createActiveUsersConnection(
   async function ask(loop?: number): Promise<void> {
     const result = await fetchActiveUsers(env, endpoints.snapshot, tuning.requestTimeoutMs);
     // An abandoned poll loop, or a stream back (or closed) that knows better than this older answer.
-    if (loop === undefined ? mode !== 'stream' || state.status === 'live' : loop !== pollLoop) return;
+    if (loop === undefined ? mode !== STREAM || state.status === 'live' : loop !== pollLoop) return;
     if (!result.ok && result.fatal) return fail(result.error);
     if (result.ok) heardAt = env.now();
     update(result.ok ? { count: result.count, error: null } : { error: result.error });
@@ -164,7 +169,7 @@ export function createActiveUsersConnection(
   }
 
   function startPolling(): void {
-    mode = 'polling';
+    mode = POLLING;
     update({ status: 'polling' });
     void ask(++pollLoop);
     scheduleStreamProbe();
@@ -183,14 +188,14 @@ export function createActiveUsersConnection(
 
   /** Timers slept with the page and the connection may be half-open: start over now rather than after a watchdog. */
   function onWake(reason: WakeReason): void {
-    if (mode === 'stopped' || mode === 'idle') return;
+    if (mode === STOPPED || mode === IDLE) return;
     if (reason === 'visible' && env.now() - heardAt < tuning.expectedEveryMs) return;
     failures = 0;
     env.clearTimeout(streamTimer);
     closeStream();
     stopPolling();
     if (!env.EventSource) return startPolling();
-    mode = 'stream';
+    mode = STREAM;
     update({ status: 'connecting' });
     openStream();
   }
@@ -198,7 +203,7 @@ export function createActiveUsersConnection(
   function close(): void {
     stopWaking?.();
     stopWaking = undefined;
-    mode = 'stopped';
+    mode = STOPPED;
     closeStream();
     stopPolling();
     env.clearTimeout(streamTimer);
@@ -216,10 +221,10 @@ export function createActiveUsersConnection(
       return () => void listeners.delete(listener);
     },
     start() {
-      if (mode !== 'idle') return;
+      if (mode !== IDLE) return;
       stopWaking = env.onWake(onWake);
       if (env.EventSource) {
-        mode = 'stream';
+        mode = STREAM;
         openStream();
       } else {
         startPolling();

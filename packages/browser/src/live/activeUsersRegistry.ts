@@ -30,18 +30,14 @@ export function activeUsersSnapshot(target: ActiveUsersTarget): ActiveUsersState
 
 /** Listens to one target's count; the first subscriber opens the connection, the last one to leave closes it. */
 export function subscribeActiveUsers(target: ActiveUsersTarget, onChange: () => void): () => void {
-  const key = keyOf(target);
-  let entry = entries.get(key);
-  const isNew = !entry;
-  if (!entry) {
-    const endpoints = activeUsersEndpoints(target.host, target.writeKey, target.path);
-    entry = { connection: createActiveUsersConnection(endpoints, browserEnvironment()), subscribers: 0 };
-    entries.set(key, entry);
-  }
-  const current = entry;
+  const endpoints = activeUsersEndpoints(target.host, target.writeKey, target.path);
+  const key = endpoints.stream;
+  const found = entries.get(key);
+  const current = found || { connection: createActiveUsersConnection(endpoints, browserEnvironment()), subscribers: 0 };
+  entries.set(key, current);
   current.subscribers += 1;
   const stopListening = current.connection.subscribe(onChange);
-  if (isNew) current.connection.start();
+  if (!found) current.connection.start();
 
   let left = false;
   return () => {

@@ -11,9 +11,9 @@ const failed = (error: ActiveUsersError, fatal = false, retryAfterMs = 0): Fetch
 /** The collector's `{"error":{code,message}}`, or a generic error for anything else (a proxy's page, say). */
 async function errorFrom(response: Response): Promise<ActiveUsersError> {
   const { code, message } = ((await response.json().catch(() => null)) as { error?: { code?: unknown; message?: unknown } } | null)?.error ?? {};
-  return typeof code === 'string' && typeof message === 'string'
-    ? new ActiveUsersError(code, message, response.status)
-    : new ActiveUsersError(`http_${response.status}`, `HTTP ${response.status}`, response.status);
+  const { status } = response;
+  const theirs = typeof code === 'string' && typeof message === 'string';
+  return new ActiveUsersError(theirs ? code : `http_${status}`, theirs ? message : `HTTP ${status}`, status);
 }
 
 /** `GET /v1/active` once; never rejects, and gives up after `timeoutMs` so a hung request cannot stall the poll loop. */

@@ -30,8 +30,7 @@ export function defineHeadcountLive(defaultHost = '', registry: CustomElementReg
     }
 
     private follow(): void {
-      this.leave?.();
-      this.leave = undefined;
+      this.disconnectedCallback();
       const writeKey = this.getAttribute('write-key');
       if (!writeKey) return void this.show({ count: null, status: 'error', error: null });
       const target: ActiveUsersTarget = { host: this.getAttribute('host') ?? defaultHost, writeKey, path: this.getAttribute('path') };

@@ -4,10 +4,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fallbackStore, memoryStore } from '../../core/durableQueue';
 import type { Item, QueueStore } from '../../core/ports';
 import { indexedDbQueue } from '../indexedDbQueue';
-import { localStorageQueue } from '../localStorageQueue';
+import { localState } from '../localState';
+import { localStorageList as listIn } from '../localStorageQueue';
 import { memoryStorage } from './memoryStorage';
 
 const item = (k: string): Item => ({ k, e: { type: 'track', event: k, messageId: k, anonymousId: 'a' } as HeadcountEvent });
+/** The queue's localStorage list as the SDK builds it (key `hc_q`). */
+const localStorageList = (cap = 1000) => listIn(localState(false), 'hc_q', cap);
 const keys = async (q: QueueStore, n = 100) => (await q.head(n)).map((i) => i.k);
 
 /** An IndexedDB whose open always fails, as in some private modes and locked-down webviews. */
@@ -30,7 +33,7 @@ afterEach(() => {
 
 describe.each([
   ['indexedDbQueue', () => indexedDbQueue(new IDBFactory())],
-  ['localStorageQueue', () => localStorageQueue()],
+  ['localStorageList', () => fallbackStore(false, localStorageList())],
   ['memoryStore', () => memoryStore()],
 ])('%s', (_name, make) => {
   it('keeps items oldest first by key, deletes and counts (put and del answer the size after)', async () => {
@@ -76,9 +79,9 @@ describe('indexedDbQueue', () => {
   });
 });
 
-describe('localStorageQueue', () => {
+describe('localStorageList', () => {
   it('is capped: beyond its cap the list lives in memory', async () => {
-    const q = localStorageQueue('hc_q', 2);
+    const q = fallbackStore(false, localStorageList(2));
     await q.put([item('1')]);
     await q.put([item('2')]);
     await q.put([item('3')]);
@@ -91,7 +94,7 @@ describe('localStorageQueue', () => {
 
 describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
   it('uses IndexedDB while it works', async () => {
-    const q = fallbackStore(indexedDbQueue(new IDBFactory()), fallbackStore(localStorageQueue(), memoryStore()));
+    const q = fallbackStore(indexedDbQueue(new IDBFactory()), localStorageList());
     await q.put([item('1')]);
     expect(storage.getItem('hc_q')).toBeNull();
     expect(await keys(q)).toEqual(['1']);
@@ -100,7 +103,7 @@ describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
   it('falls back to localStorage when IndexedDB fails, then to memory when localStorage is full', async () => {
     storage = memoryStorage(600);
     vi.stubGlobal('localStorage', storage);
-    const q = fallbackStore(indexedDbQueue(brokenIndexedDb), fallbackStore(localStorageQueue(), memoryStore()));
+    const q = fallbackStore(indexedDbQueue(brokenIndexedDb), localStorageList());
     for (const k of ['1', '2', '3', '4', '5', '6', '7', '8']) await q.put([item(k)]);
     expect(await q.put([item('9')])).toBe(9);
     await q.del(['9']);
@@ -115,10 +118,10 @@ describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
   });
 
   it('sends after a reload what an earlier page left in localStorage, though IndexedDB works now', async () => {
-    const earlier = fallbackStore(indexedDbQueue(brokenIndexedDb), fallbackStore(localStorageQueue(), memoryStore()));
+    const earlier = fallbackStore(indexedDbQueue(brokenIndexedDb), localStorageList());
     await earlier.put([item('1')]);
     const idb = new IDBFactory();
-    const reloaded = fallbackStore(indexedDbQueue(idb), fallbackStore(localStorageQueue(), memoryStore()));
+    const reloaded = fallbackStore(indexedDbQueue(idb), localStorageList());
     // Counts every store: one event in IndexedDB, one left in localStorage.
     expect(await reloaded.put([item('2')])).toBe(2);
     expect(await keys(reloaded)).toEqual(['1', '2']);
@@ -129,7 +132,7 @@ describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
 
   it('falls back when localStorage itself is unreachable', async () => {
     vi.stubGlobal('localStorage', undefined);
-    const q = fallbackStore(indexedDbQueue(brokenIndexedDb), fallbackStore(localStorageQueue(), memoryStore()));
+    const q = fallbackStore(indexedDbQueue(brokenIndexedDb), localStorageList());
     await q.put([item('1')]);
     await q.put([item('2')]);
     expect(await keys(q)).toEqual(['1', '2']);

@@ -223,7 +223,7 @@ describe('retries', () => {
     await advance(60_000);
     const before = w.requests.length;
     w.respond(acceptAll);
-    core.online();
+    core.reconnect();
     await settle();
     expect(w.requests).toHaveLength(before + 1);
     expect(w.queued).toHaveLength(0);

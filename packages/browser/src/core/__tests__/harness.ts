@@ -118,13 +118,13 @@ export function createWorld({ processes }: WorldOptions = {}) {
       let skew = 0;
       let visible = true;
       const env: CoreEnv = {
-        now: () => Date.now() + skew,
+        clock: () => Date.now() + skew,
         mono: () => Date.now() - opened,
         later(fn, ms) {
           const t = setTimeout(fn, ms);
           return () => clearTimeout(t);
         },
-        random: () => random(),
+        rand: () => random(),
         kv: processes ? processKv() : kv,
         queue,
         async send(body, keepalive) {
@@ -146,12 +146,12 @@ export function createWorld({ processes }: WorldOptions = {}) {
           return run;
         },
         visible: () => visible,
-        online: () => true,
-        context: () => ({ page: { url: 'https://museum.test/', path: '/' } }),
+        connected: () => true,
+        ctx: () => ({ page: { url: 'https://museum.test/', path: '/' } }),
         attribution: () => ({}),
         source: () => '',
         dnt: false,
-        log: () => {},
+        say: () => {},
         ...extra,
       };
       const core = createCore(env, configure({ writeKey: 'wk_test', host: 'https://c.test', ...options }));
