@@ -18,10 +18,10 @@ export function watchHistory(onPage: () => void): () => void {
   for (const name of ['pushState', 'replaceState'] as const) {
     const original = history[name];
     // Wrapped rather than restored on stop: another library may have wrapped it after us.
+    // changed() looks a tick later, after the router's own call.
     history[name] = function (this: History, ...args: Parameters<History['pushState']>) {
-      const result = original.apply(this, args);
       changed();
-      return result;
+      return original.apply(this, args);
     };
   }
   const off = listen(window, 'popstate hashchange', changed);

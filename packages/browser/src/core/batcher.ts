@@ -2,16 +2,19 @@
 import type { IngestResponse } from '@headcount/schema';
 import type { Item, Reply } from './ports';
 
-export interface Outcome {
-  /** Stored or duplicate: delete from the queue. */
-  acked: Item[];
-  /** Refused for good: delete and report, with the collector's code and message. */
-  dropped: Array<[item: Item, code: string, message?: string]>;
-  accepted: number;
-  duplicates: number;
-  /** Set when the rest must wait: ms the server asked for (`Retry-After`), else 0. */
-  retry?: number;
-}
+/**
+ * The collector's verdicts on one batch: acknowledged (stored or duplicate: delete from the queue),
+ * refused for good (delete and report, with the collector's code and message), the counts it
+ * reported, and, when the rest must wait, the ms it asked for (`Retry-After`, else 0). A tuple: its
+ * parts become locals in the bundle.
+ */
+export type Outcome = [
+  acked: Item[],
+  dropped: Array<[item: Item, code: string, message?: string]>,
+  accepted: number,
+  duplicates: number,
+  retry: number | undefined,
+];
 
 /**
  * Posts `items` and classifies the answer. A 400 or 413 on a multi-event request is split in half
@@ -22,7 +25,11 @@ export async function deliver(
   post: (items: Item[]) => Promise<Reply | undefined>,
   retryAfter: (header: string | null | undefined) => number,
 ): Promise<Outcome> {
-  const out: Outcome = { acked: [], dropped: [], accepted: 0, duplicates: 0 };
+  const acked: Item[] = [];
+  const dropped: Outcome[1] = [];
+  let accepted = 0;
+  let duplicates = 0;
+  let retry: number | undefined;
   const run = async (part: Item[]): Promise<unknown> => {
     // A network failure is a failure without Retry-After.
     const reply = await post(part).catch(() => ({ status: 0 }) as Reply);
@@ -35,22 +42,22 @@ export async function deliver(
     if (status < 300 && body?.ok === true && typeof body.accepted == 'number') {
       part.forEach((item, i) => {
         const r = body.rejected?.find((x) => x.index === i);
-        r ? out.dropped.push([item, r.error.code, r.error.message]) : out.acked.push(item);
+        r ? dropped.push([item, r.error.code, r.error.message]) : acked.push(item);
       });
-      out.accepted += body.accepted;
-      out.duplicates += body.duplicates || 0;
+      accepted += body.accepted;
+      duplicates += body.duplicates || 0;
     } else if (status == 413 || (status == 400 && error)) {
       if (part[1]) {
         const half = part.length >> 1;
         await run(part.slice(0, half));
-        out.retry ?? (await run(part.slice(half)));
+        retry ?? (await run(part.slice(half)));
       } else {
-        out.dropped.push([part[0]!, error?.code || (status == 413 ? 'payload_too_large' : 'invalid_body'), error?.message]);
+        dropped.push([part[0]!, error?.code || (status == 413 ? 'payload_too_large' : 'invalid_body'), error?.message]);
       }
     } else {
-      out.retry = retryAfter(reply.retryAfter);
+      retry = retryAfter(reply.retryAfter);
     }
   };
   await run(items);
-  return out;
+  return [acked, dropped, accepted, duplicates, retry];
 }

@@ -178,12 +178,12 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
 
   /** Sends one batch and applies the verdict; false when the rest must wait for a retry. */
   const ship = async (items: Item[], keepalive?: boolean) => {
-    const o = await deliver(
+    const [acked, refused, accepted, duplicates, retry] = await deliver(
       items,
       (part) => env.send(body(part), keepalive),
       (header) => parseRetryAfter(header, now()),
     );
-    const done = o.acked.concat(o.dropped.map((d) => d[0])).map((i) => i.k);
+    const done = acked.concat(refused.map((d) => d[0])).map((i) => i.k);
     if (done.length) {
       forget(done);
       // An unload send can be answered before its events were written: delete after the writes.
@@ -191,14 +191,14 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       // Delete only what the collector acknowledged or refused for good.
       await count(queue.del(done));
     }
-    o.dropped.forEach((d) => drop(...d));
-    sent += o.acked.length;
-    if (o.acked.length) emit('send', { events: o.acked.map((i) => i.e), accepted: o.accepted, duplicates: o.duplicates });
-    if (o.retry == null) return !(attempt = 0);
+    refused.forEach((d) => drop(...d));
+    sent += acked.length;
+    if (acked.length) emit('send', { events: acked.map((i) => i.e), accepted, duplicates });
+    if (retry == null) return !(attempt = 0);
     retryTimer ||= later(() => {
       retryTimer = 0;
       flush();
-    }, retryDelay(attempt++, env.rand(), o.retry));
+    }, retryDelay(attempt++, env.rand(), retry));
     return false;
   };
 
@@ -209,32 +209,31 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
    */
   const flush = (): Promise<void> =>
     flushing ||
-    (off()
-      ? Promise.resolve()
-      : (flushing = env
-          // Never rejects, so a lock adapter may fall back to running it unlocked.
-          .lock('q', async () => {
-            try {
-              const n = await queue.size();
-              if (n > cfg.cap) {
-                const old = await queue.head(n - cfg.cap);
-                queued = await queue.del(old.map((i) => i.k));
-                old.forEach((i) => drop(i, 'queue_full'));
-              }
-              for (let round = ROUNDS; !retryTimer && !dead; ) {
-                // Stopped after many full batches: continue on the next interval.
-                if (!round--) return soon();
-                const items = await queue.head(cfg.perBatch);
-                if (!items.length || !(await ship(items)) || items.length < cfg.perBatch) return;
-              }
-            } catch (e) {
-              log(e);
-            }
-          })
-          .catch(log)
-          .then(() => {
-            flushing = 0;
-          })));
+    (flushing = env
+      // Never rejects, so a lock adapter may fall back to running it unlocked.
+      .lock('q', async () => {
+        try {
+          if (off()) return;
+          const n = await queue.size();
+          if (n > cfg.cap) {
+            const old = await queue.head(n - cfg.cap);
+            queued = await queue.del(old.map((i) => i.k));
+            old.forEach((i) => drop(i, 'queue_full'));
+          }
+          for (let round = ROUNDS; !retryTimer && !dead; ) {
+            // Stopped after many full batches: continue on the next interval.
+            if (!round--) return soon();
+            const items = await queue.head(cfg.perBatch);
+            if (!items.length || !(await ship(items)) || items.length < cfg.perBatch) return;
+          }
+        } catch (e) {
+          log(e);
+        }
+      })
+      .catch(log)
+      .then(() => {
+        flushing = 0;
+      }));
 
   /** Sends now, even while a retry is pending. */
   const flushNow = () => {
