@@ -112,11 +112,6 @@ export function createEventsRepository(db: Queryable) {
       return new Set(inserted.map((r) => `${r.app_id}\n${r.message_id}`));
     },
 
-    /** Moves the events of folded sessions into the session that absorbed them. */
-    async moveToSession(appId: string, from: readonly string[], into: string): Promise<void> {
-      await db.query('UPDATE events SET session_id = $3 WHERE app_id = $1 AND session_id = ANY($2::text[])', [appId, from, into]);
-    },
-
     /** A page of events in (timestamp, id) order, with the position of the last one for the next page. */
     async list(q: EventQuery): Promise<KeysetPage<StoredEvent, { timestamp: Date; id: string }>> {
       const params: unknown[] = [q.appId];
