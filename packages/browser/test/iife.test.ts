@@ -152,13 +152,15 @@ describe('script tag', () => {
     const b = await load({ data: { writeKey: 'wk_1', kiosk: '', idleTimeout: '1.5', trackClicks: '' } });
     const ends: string[] = [];
     b.headcount.on('sessionend', (e) => ends.push(e.reason));
-    const first = b.headcount.status().anonymousId;
-    expect(b.headcount.status().sessionId).toBeNull();
+    // Nobody yet: no visitor until a person's first event (status() never creates one).
+    expect(b.headcount.status()).toMatchObject({ sessionId: null, anonymousId: null });
 
     b.fire(b.win, 'pointerdown');
     const button = { tagName: 'BUTTON', id: 'start', textContent: '  Start\n tour ', closest: () => null };
     b.fire(b.doc, 'click', { target: button, clientX: 412.4, clientY: 96.6 });
     expect(b.headcount.status().sessionId).toBeTruthy();
+    const first = b.headcount.status().anonymousId;
+    expect(first).toBeTruthy();
     await vi.advanceTimersByTimeAsync(1_500);
     expect(ends).toEqual(['idle']);
     expect(b.headcount.status().anonymousId).not.toBe(first);

@@ -10,7 +10,7 @@ import { localStorageList } from './localStorageQueue';
 import { pageContext } from './pageContext';
 import { doNotTrack } from './privacy';
 import { landingSource } from './landingSource';
-import { webLock } from './webLocks';
+import { heldLocks, webLock } from './webLocks';
 
 const attribution = () => captureAttribution(new URLSearchParams(location.search) as unknown as Iterable<[string, string]>);
 
@@ -31,6 +31,8 @@ export function browserEnv(cfg: Config): CoreEnv {
     queue: fallbackStore(!cfg.memory && indexedDbQueue(undefined, name), localStorageList(kv, name, 1e3)),
     send: fetchTransport(cfg.url),
     lock: webLock(name),
+    // `storage: memory` shares nothing with other tabs, its session starts included.
+    held: cfg.memory ? () => undefined : heldLocks(name),
     visible: () => document.visibilityState != 'hidden',
     connected: () => navigator.onLine,
     ctx: pageContext(),

@@ -245,6 +245,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   const session = createSessionMachine(env, cfg, {
     newId,
     wall,
+    visitor: (id) => (id && kv.set(ANONYMOUS_ID, id), anonymousId()),
     started(s, m) {
       record('track', { event: 'Session Started' }, s, m);
       // Kiosk: the page a person finds is the session's landing page.
@@ -345,7 +346,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     },
     status: () => ({
       sessionId: (!dead && session.check()?.i) || null,
-      anonymousId: anonymousId(),
+      // Read, never created here: a visitor is created with its first event, once the session start is decided across tabs.
+      anonymousId: kv.get(ANONYMOUS_ID),
       queued,
       sent,
       dropped,

@@ -48,6 +48,8 @@ export interface SessionHooks {
   started(session: SessionRecord, m: number): void;
   /** `at` is the wall-clock end: the last activity or event for `idle`. */
   ended(session: SessionRecord, reason: EndReason, at: number): void;
+  /** The visitor's anonymousId, first adopting `id` (another tab's, decided with the session) when given. */
+  visitor(id?: string): string;
 }
 
 const KEY = 'hc_s';
@@ -65,6 +67,10 @@ export function createSessionMachine(
   let lastWall = 0;
   let cancel: (() => void) | 0 = 0;
   let starting: Promise<SessionRecord | undefined> | 0 = 0;
+  /** Releases the lock that announces the session this tab started (see begin). */
+  let unannounce: (() => void) | 0 = 0;
+  /** Sessions this tab saw end: an announcement of one of them may outlive it by a moment. */
+  const gone: string[] = [];
 
   const { wall } = hooks;
   const write = (r: SessionRecord | null) => kv.set(KEY, r && JSON.stringify(r));
@@ -90,6 +96,8 @@ export function createSessionMachine(
     const r = cur;
     if (!r) return false;
     cur = undefined;
+    gone.push(r.i);
+    unannounce && unannounce();
     stop();
     if (read()?.i === r.i) write(null);
     hooks.ended(r, reason, at);
@@ -124,11 +132,32 @@ export function createSessionMachine(
     cancel = 0;
   };
 
-  /** Under the lock: adopts a session another tab started meanwhile, else starts one at `m`. */
+  /**
+   * Under the lock: adopts a session another tab started meanwhile, else starts one at `m`. localStorage
+   * reaches other tabs a moment late, so a start is also announced by a lock held for a few seconds,
+   * named with the session and its visitor: the browser's lock manager is the same for every tab at once.
+   */
   const begin = (m: number) =>
     (starting ||= env
       .lock('s', () => {
-        check() || start(m);
+        if (check()) return;
+        const asked = env.held('d');
+        // Without Web Locks nothing is announced: the start is decided at once.
+        if (!asked) return start(m);
+        return asked.then(async (names) => {
+          const [told] = names.map((name) => JSON.parse(name.slice(1)) as [SessionRecord, string]).filter(([r]) => !gone.includes(r.i));
+          if (told) {
+            write(told[0]);
+            hooks.visitor(told[1]);
+            if (check()) return;
+          }
+          start(m);
+          // Taken before 's' is released, so the next tab to hold 's' finds it.
+          const name = 'd' + JSON.stringify([cur, hooks.visitor()]);
+          await new Promise((held) =>
+            env.lock(name, () => (held(0), new Promise((r) => (unannounce = () => (r(0), (unannounce = 0)), env.later(unannounce, 5e3))))),
+          );
+        });
       })
       .catch(env.say)
       .then(() => {
@@ -137,6 +166,8 @@ export function createSessionMachine(
       }));
 
   const start = (m: number) => {
+    // The visitor is stored before the session: a tab that sees the session sees its visitor too.
+    hooks.visitor();
     const t = wall(m);
     cur = { i: hooks.newId(), s: t, l: t, a: env.attribution(), t: src };
     lastMono = m;

@@ -42,7 +42,7 @@ export interface WorldOptions {
    * later (their views catch up with the one canonical value), and a lock is granted a task after it is
    * released. `locks: false` has no lock at all (every lock call runs at once).
    */
-  processes?: { locks: boolean };
+  processes?: { locks: boolean; storageLagMs?: number };
 }
 
 export function createWorld({ processes }: WorldOptions = {}) {
@@ -60,12 +60,13 @@ export function createWorld({ processes }: WorldOptions = {}) {
       get: (k) => view.get(k) ?? null,
       set(k, v) {
         for (const map of [storage, view]) v == null ? map.delete(k) : map.set(k, v);
+        // Chromium may grant a lock before another process's write has arrived: `storageLagMs` models that.
         setTimeout(() => {
           for (const other of views) {
             const value = storage.get(k);
             if (other !== view) value == null ? other.delete(k) : other.set(k, value);
           }
-        }, 0);
+        }, processes?.storageLagMs ?? 0);
       },
     };
   };
@@ -90,6 +91,7 @@ export function createWorld({ processes }: WorldOptions = {}) {
   const requests: SentRequest[] = [];
   let responder: Responder = acceptAll;
   const lockTails: Record<string, Promise<unknown>> = {};
+  const heldNow = new Set<string>();
   let random = () => 0.5;
 
   const world = {
@@ -141,10 +143,18 @@ export function createWorld({ processes }: WorldOptions = {}) {
         lock(name, fn) {
           if (processes && !processes.locks) return Promise.resolve().then(fn);
           const granted = (lockTails[name] ?? Promise.resolve()).then(() => processes && new Promise((r) => setTimeout(r, 0)));
-          const run = granted.then(fn);
+          const run = granted.then(() => {
+            heldNow.add(name);
+            const out = fn();
+            // On a side chain: the lock's own timing stays as it was.
+            Promise.resolve(out).finally(() => heldNow.delete(name)).catch(() => {});
+            return out;
+          });
           lockTails[name] = run.catch(() => {});
           return run;
         },
+        // The lock manager is one for the whole world: what it holds is known at once, unlike storage.
+        held: (prefix) => (processes?.locks ? Promise.resolve([...heldNow].filter((n) => n.startsWith(prefix))) : undefined),
         visible: () => visible,
         connected: () => true,
         ctx: () => ({ page: { url: 'https://museum.test/', path: '/' } }),

@@ -187,6 +187,20 @@ describe('tabs', () => {
     expect(new Set(events.map((e) => `${e.context!.sessionId} ${e.anonymousId}`)).size).toBe(1);
   });
 
+  it('tabs that start at once share one visitor and one session even when storage reaches them after the lock', async () => {
+    const w = createWorld({ processes: { locks: true, storageLagMs: 50 } });
+    w.respond(() => ({ status: 503 }));
+    const tabs = [w.tab(), w.tab(), w.tab()];
+    tabs.forEach((t) => t.core.autoPage());
+    await advance(100);
+    const events = w.queuedEvents();
+    expect(tracks(events, 'Session Started')).toHaveLength(1);
+    expect(tracks(events, 'Session Ended')).toHaveLength(0);
+    expect(events.filter((e) => e.type === 'page')).toHaveLength(3);
+    expect(new Set(events.map((e) => `${e.context!.sessionId} ${e.anonymousId}`)).size).toBe(1);
+    expect(new Set(tabs.map((t) => t.core.client.status().anonymousId)).size).toBe(1);
+  });
+
   it('without Web Locks, a tab that lost the start race ends its session instead of leaving it open', async () => {
     const w = createWorld({ processes: { locks: false } });
     w.respond(() => ({ status: 503 }));
