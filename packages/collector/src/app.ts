@@ -60,6 +60,8 @@ export interface CollectorDeps {
   dashboardSignIn?: DashboardSignIn;
   /** Live count tuning (SSE heartbeat, recount pacing); tests shorten it. */
   live?: Partial<LiveOptions>;
+  /** Most events waiting for a commit before ingest answers 503 overloaded; tests shorten it. */
+  maxQueuedEvents?: number;
 }
 
 export interface Collector {
@@ -76,7 +78,10 @@ export function createApp(deps: CollectorDeps): Collector {
   const apps = createAppResolver(createAppsRepository(deps.db), clock,
     createAuthFailureLimiter(deps.authFailuresPerSecond ?? AUTH_FAILURES_PER_SECOND, clock), deps.adminToken);
   const live = createLiveHub({ db: deps.db, now, log, options: deps.live });
-  const ingest = createIngestService(deps.db, { onCommitted: (appIds, requests) => live.activity(appIds, requests) });
+  const ingest = createIngestService(deps.db, {
+    onCommitted: (appIds, requests) => live.activity(appIds, requests),
+    maxQueuedEvents: deps.maxQueuedEvents,
+  });
   const deadLetters = createDeadLetterRepository(deps.db);
   const stopMaintenance = startMaintenance(deps.db, now, log, deps.maintenance);
   const readDb = deps.readDb ?? deps.db;

@@ -92,24 +92,24 @@ describe('a database that never finishes a commit', () => {
   afterAll(() => base.dispose());
 
   it('refuses writes with 503 overloaded + Retry-After once its queue is full, and SIGTERM still finishes by its deadline', async () => {
-    const running = await startServer(readConfig(env()), { db: stuck }, { shutdownGraceMs: 300 });
-    // One commit in flight (stuck) and 20,000 events queued behind it: the queue's bound.
-    const waiting = Array.from({ length: 9 }, () =>
-      fetch(`${running.url}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', ...basic(writeKey) }, body: JSON.stringify({ batch: batchOf(2500) }) }));
-    const settled = Promise.allSettled(waiting);
-    let refused = await post(`${running.url}/v1/batch`, { batch: batchOf(2500) }, basic(writeKey));
-    // The nine may still be on their way in: the tenth is refused once they all wait.
-    for (let i = 0; i < 50 && refused.status !== 503; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      refused = await post(`${running.url}/v1/batch`, { batch: batchOf(2500) }, basic(writeKey));
+    // A queue of 100 events: one batch of 40 in the stuck commit and two waiting (80); a fourth would pass the bound.
+    const running = await startServer(readConfig(env()), { db: stuck, maxQueuedEvents: 100 }, { shutdownGraceMs: 300 });
+    // Six at once, in whatever order they arrive: the first is committing (stuck), two wait, three are refused at once.
+    const sent = Array.from({ length: 6 }, () => post(`${running.url}/v1/batch`, { batch: batchOf(40) }, basic(writeKey)));
+    const refusals: Array<Awaited<ReturnType<typeof post>>> = [];
+    await new Promise<void>((resolve) => sent.forEach((answer) => void answer.then((a) => {
+      refusals.push(a);
+      if (refusals.length === 3) resolve();
+    }, () => {})));
+    for (const refused of refusals) {
+      expect(refused.status).toBe(503);
+      expect(refused.body.error.code).toBe('overloaded');
+      expect(refused.headers.get('retry-after')).toBe('1');
     }
-    expect(refused.status).toBe(503);
-    expect(refused.body.error.code).toBe('overloaded');
-    expect(refused.headers.get('retry-after')).toBe('1');
 
     // Without a deadline this would wait for the stuck commits for good (and the test time out).
     await running.close();
-    const answers = await settled;
+    const answers = await Promise.allSettled(sent);
     // Nothing was acknowledged that was not committed: the stuck requests got no 200.
     expect(answers.every((a) => a.status === 'rejected' || a.value.status !== 200)).toBe(true);
   });

@@ -23,6 +23,8 @@ export interface IngestService {
 export interface IngestOptions {
   /** Called after a commit with the apps whose data changed and what was written (the live count listens). */
   onCommitted?: (appIds: ReadonlySet<string>, requests: readonly WriteRequest[]) => void;
+  /** Most events waiting for a commit before a write is refused as overloaded (default: the group commit's). */
+  maxQueuedEvents?: number;
 }
 
 // Enough to keep a transaction short while letting hundreds of queued single-event requests share it.
@@ -82,7 +84,7 @@ export function createIngestService(db: Database, options: IngestOptions = {}): 
       }
     },
     // PGlite has one connection; on PostgreSQL a few commits in flight keep the pool and the disk busy.
-    { concurrency: db.kind === 'pglite' ? 1 : 4, maxGroupSize: MAX_EVENTS_PER_COMMIT },
+    { concurrency: db.kind === 'pglite' ? 1 : 4, maxGroupSize: MAX_EVENTS_PER_COMMIT, maxQueuedSize: options.maxQueuedEvents },
   );
   return {
     async write(app, events) {
