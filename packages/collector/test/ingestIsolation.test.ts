@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database, Queryable } from '../src/storage/database';
+import type { Database, Transaction } from '../src/storage/database';
 import { migrate } from '../src/storage/migrate';
 import { openPglite } from '../src/storage/pgliteDatabase';
 import { backends } from './support/databases';
@@ -33,22 +33,22 @@ describe('a request the database refuses, grouped with others', () => {
     const real = await openPglite();
     await migrate(real);
     // Refuses any insert that carries a "poison" event, as the database would a value it cannot store.
-    const guard = (q: Queryable): Queryable => ({
-      ...q,
-      query: async (sql, params) => {
-        const payload = String(params?.[0] ?? '');
-        if (!sql.includes('INSERT INTO events')) return q.query(sql, params);
-        seenGroups.push(['poison', 'bystander'].filter((m) => payload.includes(m)));
+    // The events reach the database as COPY rows (tab-separated, the anonymousId a field of its own).
+    const guard = (tx: Transaction): Transaction => ({
+      ...tx,
+      copyFrom: async (sql, text) => {
+        if (!sql.includes('events_staging')) return tx.copyFrom(sql, text);
+        seenGroups.push(['poison', 'bystander'].filter((m) => text.includes(m)));
         // The first write is slow, so the requests behind it queue up and share the next commit.
-        if (payload.includes('"bug"')) throw new TypeError('cannot read properties of undefined');
-        if (payload.includes('first')) await new Promise((r) => setTimeout(r, 300));
-        if (payload.includes('poison')) {
+        if (text.includes('\tbug\t')) throw new TypeError('cannot read properties of undefined');
+        if (text.includes('first')) await new Promise((r) => setTimeout(r, 300));
+        if (text.includes('poison')) {
           throw Object.assign(new Error('invalid input syntax for type json'), { code: '22P02' });
         }
-        return q.query(sql, params);
+        return tx.copyFrom(sql, text);
       },
     });
-    const db: Database = { ...real, ...guard(real), transaction: (fn) => real.transaction((tx) => fn(guard(tx))) };
+    const db: Database = { ...real, transaction: (fn) => real.transaction((tx) => fn(guard(tx))) };
     c = await startTestCollector('pglite', { db });
   });
   afterAll(() => c.close());

@@ -27,14 +27,6 @@ export interface IntakeOptions {
   depthChecked?: boolean;
 }
 
-// An escape that is not itself escaped: \u0000, or a surrogate (JSON.stringify escapes only unpaired ones).
-const UNSTORABLE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
-
-/** PostgreSQL's JSON types refuse NUL and unpaired surrogates; one such string must not fail its neighbours. */
-function hasUnstorableText(json: string): boolean {
-  return json.includes('\\u') && UNSTORABLE_ESCAPE.test(json);
-}
-
 /** The id a rejected item was sent with, as the client knows it. */
 export function sentMessageIdOf(item: unknown): string | null {
   if (!isPlainObject(item)) return null;
@@ -66,11 +58,11 @@ export function intakeEvents(items: readonly unknown[], facts: RequestFacts, opt
         message: 'the clock-corrected time (receivedAt - (sentAt - timestamp)) falls outside the years 0001 to 9999; check sentAt',
       });
     }
-    const bytes = Buffer.byteLength(event.columnsJson);
+    const bytes = event.bytes;
     if (bytes > MAX_EVENT_BYTES) {
       return reject(index, item, { code: 'event_too_large', message: `event is ${bytes} bytes; the limit is ${MAX_EVENT_BYTES}` });
     }
-    if (hasUnstorableText(event.columnsJson)) {
+    if (!event.storable) {
       return reject(index, item, { code: 'invalid_field', message: 'strings must not contain NUL characters or unpaired UTF-16 surrogates' });
     }
     if (storedBytes + bytes > MAX_STORED_BYTES_PER_REQUEST) {

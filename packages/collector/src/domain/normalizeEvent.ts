@@ -1,4 +1,5 @@
 import type { EventContext, EventType, HeadcountEvent, JsonObject } from '@headcount/schema';
+import { CopyRow } from './copyRow';
 import { correctClockSkew } from './correctClockSkew';
 import { deriveMessageId } from './deriveMessageId';
 import { truncateIp } from './truncateIp';
@@ -25,8 +26,15 @@ export interface NormalizedEvent {
   context: EventContext;
   /** Top-level fields the wire format does not name (Segment's `channel`, `integrations`, `projectId`...), kept as sent. */
   extra: JsonObject | null;
-  /** The stored columns as JSON (all but app and session), built once: the insert's payload and the event's size. */
-  columnsJson: string;
+  /**
+   * The stored columns (all but app and session, in `STORED_COLUMNS` order) as COPY text, built once: the
+   * insert's rows and the event's size.
+   */
+  copyRow: string;
+  /** The stored size in bytes (the fields as PostgreSQL reads them, without COPY's escapes). */
+  bytes: number;
+  /** False when a field holds what PostgreSQL cannot store (NUL, an unpaired surrogate): the event is rejected. */
+  storable: boolean;
 }
 
 export interface RequestFacts {
@@ -110,32 +118,27 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
     traits: hasTraits ? ((event as { traits?: JsonObject }).traits ?? {}) : null,
     context: merged,
     extra: extraFieldsOf(event),
-    columnsJson: '',
+    copyRow: '',
+    bytes: 0,
+    storable: true,
   };
-  normalized.columnsJson = columnsJsonOf(normalized);
+  const row = copyRowOf(normalized);
+  normalized.copyRow = row.toString();
+  normalized.bytes = Buffer.byteLength(normalized.copyRow) - row.escapes;
+  normalized.storable = row.storable;
   return normalized;
 }
 
-/** The `events` columns of one event as a JSON object (keys match the insert's recordset). */
-function columnsJsonOf(e: NormalizedEvent): string {
-  return JSON.stringify({
-    message_id: e.messageId,
-    type: e.type,
-    event: e.event,
-    name: e.name,
-    anonymous_id: e.anonymousId,
-    user_id: e.userId,
-    previous_id: e.previousId,
-    group_id: e.groupId,
-    timestamp: e.timestamp,
-    original_timestamp: e.originalTimestamp,
-    sent_at: e.sentAt,
-    received_at: e.receivedAt,
-    properties: e.properties,
-    traits: e.traits,
-    context: e.context,
-    extra: e.extra,
-  });
+/** The `events` columns an event's `copyRow` holds, in its order. */
+export const STORED_COLUMNS = `message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
+  "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra`;
+
+function copyRowOf(e: NormalizedEvent): CopyRow {
+  return new CopyRow()
+    .text(e.messageId).raw(e.type).text(e.event).text(e.name)
+    .text(e.anonymousId).text(e.userId).text(e.previousId).text(e.groupId)
+    .time(e.timestamp).time(e.originalTimestamp).time(e.sentAt).time(e.receivedAt)
+    .json(e.properties).json(e.traits).json(e.context).json(e.extra);
 }
 
 /** Whose sessions an event joins: the device's anonymousId, else the userId (server-side libraries). */

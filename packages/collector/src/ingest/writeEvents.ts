@@ -1,8 +1,8 @@
 import type { App } from '../apps/appsRepository';
 import type { NormalizedEvent } from '../domain/normalizeEvent';
 import { summarizeSessions } from '../domain/summarizeSessions';
-import type { Queryable } from '../storage/database';
-import { createEventsRepository, type EventToStore } from '../storage/eventsRepository';
+import type { Transaction } from '../storage/database';
+import { insertEvents, type EventToStore } from '../storage/eventsRepository';
 import { createIdentityRepository } from '../storage/identityRepository';
 import { compareText } from '../storage/lockOrder';
 import { createSessionsRepository } from '../storage/sessionsRepository';
@@ -31,9 +31,9 @@ const fromHeadcountSdk = (event: NormalizedEvent) => event.context.library?.name
 
 /**
  * Stores the events of several requests in the caller's transaction: dedupe, session placement,
- * one set-based insert, one session upsert per app. Returns each request's accepted/duplicate counts.
+ * one COPY and one set-based insert, one session upsert per app. Returns each request's accepted/duplicate counts.
  */
-export async function writeEvents(tx: Queryable, requests: readonly WriteRequest[]): Promise<WriteResult[]> {
+export async function writeEvents(tx: Transaction, requests: readonly WriteRequest[]): Promise<WriteResult[]> {
   const seen = new Set<string>();
   const apps = new Map<string, { app: App; placed: Placed[] }>();
   const perRequest: Placed[][] = [];
@@ -74,7 +74,7 @@ export async function writeEvents(tx: Queryable, requests: readonly WriteRequest
   }
   // A stable order keeps concurrent inserts of overlapping batches from deadlocking on the unique key.
   toStore.sort((a, b) => compareText(a.appId, b.appId) || compareText(a.event.messageId, b.event.messageId));
-  const inserted = await createEventsRepository(tx).insert(toStore);
+  const inserted = await insertEvents(tx, toStore);
 
   const sessions = createSessionsRepository(tx);
   const identities = createIdentityRepository(tx);

@@ -7,10 +7,19 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+/** One transaction's connection: statements, and bulk rows through COPY. */
+export interface Transaction extends Queryable {
+  /**
+   * Runs `COPY table (columns) FROM STDIN` (`copySql`) with `text` as its rows, in PostgreSQL's text format
+   * (tab-separated, `\N` for NULL, backslash escapes): many rows in one round trip, parsed by the column types.
+   */
+  copyFrom(copySql: string, text: string): Promise<void>;
+}
+
 export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /**
    * Subscribes to NOTIFY on `channel`; resolves to an unsubscribe function. A dropped connection is
    * re-established by itself: `onDown` when it drops, `onUp` once it listens again (notifications in between are lost).

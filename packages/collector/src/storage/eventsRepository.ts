@@ -1,6 +1,7 @@
 import type { EventContext, JsonObject, StoredEvent } from '@headcount/schema';
-import type { NormalizedEvent } from '../domain/normalizeEvent';
-import type { Queryable } from './database';
+import { CopyRow } from '../domain/copyRow';
+import { STORED_COLUMNS, type NormalizedEvent } from '../domain/normalizeEvent';
+import type { Queryable, Transaction } from './database';
 import { keysetPage, type KeysetPage } from './page';
 
 export interface EventToStore {
@@ -72,46 +73,47 @@ export function toStoredEvent(row: EventRow): StoredEvent & { previousId?: strin
   };
 }
 
+// Each write's rows arrive by COPY into this per-connection table (emptied at every commit), so PostgreSQL parses
+// them by their column types in one round trip; one set-based statement then dedupes and inserts them.
+const STAGING = `CREATE TEMP TABLE IF NOT EXISTS events_staging (n integer, app_id text, session_id text, message_id text,
+  type text, event text, name text, anonymous_id text, user_id text, previous_id text, group_id text, "timestamp" timestamptz,
+  original_timestamp timestamptz, sent_at timestamptz, received_at timestamptz, properties jsonb, traits jsonb, context jsonb,
+  extra jsonb) ON COMMIT DELETE ROWS`;
+
+/**
+ * Stores events with one COPY and one set-based statement; events already stored (same app and messageId) are skipped.
+ * Returns the keys `${appId}\n${messageId}` of the rows actually inserted.
+ */
+export async function insertEvents(tx: Transaction, rows: readonly EventToStore[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  await tx.exec(STAGING);
+  // Each event's columns were serialized once at normalization; only the row number, app and session are added
+  // here (app ids are generated base62, nothing to escape).
+  let text = '';
+  rows.forEach(({ appId, event, sessionId }, n) => {
+    text += `${n}\t${appId}\t${sessionId === null ? '\\N' : new CopyRow().text(sessionId)}\t${event.copyRow}\n`;
+  });
+  await tx.copyFrom(`COPY events_staging (n, app_id, session_id, ${STORED_COLUMNS}) FROM STDIN`, text);
+  // Events are partitioned by time, so the dedupe key lives in event_ids: an id claimed there is stored once,
+  // whatever partition its timestamp falls in. Rows keep the caller's order (messageId: no deadlock).
+  const inserted = await tx.query<{ app_id: string; message_id: string }>(
+    `WITH claimed AS (
+       INSERT INTO event_ids (app_id, message_id, received_at)
+       SELECT app_id, message_id, received_at FROM events_staging ORDER BY n
+       ON CONFLICT (app_id, message_id) DO NOTHING
+       RETURNING app_id, message_id
+     )
+     INSERT INTO events (app_id, session_id, ${STORED_COLUMNS})
+     SELECT app_id, session_id, ${STORED_COLUMNS}
+     FROM events_staging JOIN claimed USING (app_id, message_id)
+     ORDER BY n
+     RETURNING app_id, message_id`,
+  );
+  return new Set(inserted.map((r) => `${r.app_id}\n${r.message_id}`));
+}
+
 export function createEventsRepository(db: Queryable) {
   return {
-    /**
-     * Stores events in one set-based statement; events already stored (same app and messageId) are skipped.
-     * Returns the keys `${appId}\n${messageId}` of the rows actually inserted.
-     */
-    async insert(rows: readonly EventToStore[]): Promise<Set<string>> {
-      if (rows.length === 0) return new Set();
-      // Each event's columns were serialized once at normalization; only app and session are added here
-      // (app ids are generated base62, nothing to escape).
-      const payload = `[${rows.map(({ appId, event, sessionId }) =>
-        `{"app_id":"${appId}","session_id":${JSON.stringify(sessionId)},${event.columnsJson.slice(1)}`).join(',')}]`;
-      // Events are partitioned by time, so the dedupe key lives in event_ids: an id claimed there is stored once,
-      // whatever partition its timestamp falls in. Rows keep the payload's order (messageId: no deadlock).
-      const inserted = await db.query<{ app_id: string; message_id: string }>(
-        `WITH x AS (
-           SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (app_id text, message_id text, type text, event text,
-             name text, anonymous_id text, user_id text, previous_id text, group_id text, session_id text, "timestamp" timestamptz,
-             original_timestamp timestamptz, sent_at timestamptz, received_at timestamptz, properties jsonb,
-             traits jsonb, context jsonb, extra jsonb)) WITH ORDINALITY AS x(app_id, message_id, type, event, name, anonymous_id,
-             user_id, previous_id, group_id, session_id, "timestamp", original_timestamp, sent_at, received_at, properties,
-             traits, context, extra, n)
-         ), claimed AS (
-           INSERT INTO event_ids (app_id, message_id, received_at)
-           SELECT app_id, message_id, received_at FROM x ORDER BY n
-           ON CONFLICT (app_id, message_id) DO NOTHING
-           RETURNING app_id, message_id
-         )
-         INSERT INTO events (app_id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
-           session_id, "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra)
-         SELECT x.app_id, x.message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
-           session_id, "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra
-         FROM x JOIN claimed ON claimed.app_id = x.app_id AND claimed.message_id = x.message_id
-         ORDER BY x.n
-         RETURNING app_id, message_id`,
-        [payload],
-      );
-      return new Set(inserted.map((r) => `${r.app_id}\n${r.message_id}`));
-    },
-
     /** A page of events in (timestamp, id) order, with the position of the last one for the next page. */
     async list(q: EventQuery): Promise<KeysetPage<StoredEvent, { timestamp: Date; id: string }>> {
       const params: unknown[] = [q.appId];

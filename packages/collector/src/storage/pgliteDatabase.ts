@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import type { Database, Queryable } from './database';
+import type { Database, Queryable, Transaction as Tx } from './database';
 
 function queryableOf(db: PGlite | Transaction): Queryable {
   return {
@@ -14,6 +14,16 @@ function queryableOf(db: PGlite | Transaction): Queryable {
   };
 }
 
+function transactionOf(tx: Transaction): Tx {
+  return {
+    ...queryableOf(tx),
+    async copyFrom(copySql: string, text: string) {
+      // PGlite reads COPY's input from a blob it names /dev/blob.
+      await tx.query(copySql.replace(/\bFROM STDIN\b/, "FROM '/dev/blob'"), [], { blob: new Blob([text]) });
+    },
+  };
+}
+
 /** Embedded PGlite: the zero-setup default. `dataDir` undefined keeps everything in memory (tests). */
 export async function openPglite(dataDir?: string): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
@@ -21,7 +31,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   return {
     kind: 'pglite',
     ...queryableOf(db),
-    transaction: (fn) => db.transaction((tx) => fn(queryableOf(tx))),
+    transaction: (fn) => db.transaction((tx) => fn(transactionOf(tx))),
     async listen(channel, onMessage) {
       const unlisten = await db.listen(channel, onMessage);
       return () => unlisten();

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import type { Database, ListenHooks, Queryable } from './database';
+import { from as copyFromStdin } from 'pg-copy-streams';
+import type { Database, ListenHooks, Queryable, Transaction } from './database';
 import { DatabaseUnavailableError, isConnectionError } from './database';
 
 /** Server-side bounds on waiting, in milliseconds (0 turns one off). */
@@ -41,6 +42,20 @@ function queryableOf(client: pg.Pool | pg.PoolClient): Queryable {
     },
     async exec(sql: string) {
       await client.query(sql).catch(unavailable);
+    },
+  };
+}
+
+function transactionOf(client: pg.PoolClient): Transaction {
+  return {
+    ...queryableOf(client),
+    async copyFrom(copySql: string, text: string) {
+      await new Promise<void>((resolve, reject) => {
+        const stream = client.query(copyFromStdin(copySql));
+        stream.once('finish', resolve);
+        stream.once('error', reject);
+        stream.end(text);
+      }).catch(unavailable);
     },
   };
 }
@@ -148,7 +163,7 @@ export function openPostgres(options: PostgresOptions): Database {
       client.on('error', onError);
       try {
         await client.query('BEGIN');
-        const result = await fn(queryableOf(client));
+        const result = await fn(transactionOf(client));
         await client.query('COMMIT');
         client.removeListener('error', onError);
         client.release();
