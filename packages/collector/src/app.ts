@@ -7,6 +7,7 @@ import { createIngestService } from './ingest/ingestService';
 import { createLiveHub, type LiveOptions } from './live/liveHub';
 import type { Logger } from './logger';
 import { startMaintenance, type MaintenanceOptions } from './maintenance/maintenanceLoop';
+import { startRollups, type RollupOptions } from './stats/rollupLoop';
 import { adminAppsRoutes } from './routes/adminApps';
 import { dashboardRoutes, type DashboardSignIn } from './routes/dashboard';
 import { eraseRoutes } from './routes/erase';
@@ -36,6 +37,8 @@ export interface CollectorDeps {
   readDb?: Database;
   /** Retention and dead-letter expiry pacing; tests shorten it. */
   maintenance?: Partial<MaintenanceOptions>;
+  /** Dashboard rollup pacing (src/stats/rollupLoop.ts); tests shorten it. */
+  rollups?: Partial<RollupOptions>;
   now?: () => Date;
   logger?: Logger;
   /** Sends unexpected errors somewhere (Sentry); nothing is sent without it. */
@@ -84,6 +87,7 @@ export function createApp(deps: CollectorDeps): Collector {
   });
   const deadLetters = createDeadLetterRepository(deps.db);
   const stopMaintenance = startMaintenance(deps.db, now, log, deps.maintenance);
+  const stopRollups = startRollups(deps.db, log, deps.rollups);
   const readDb = deps.readDb ?? deps.db;
   const ingestDeps = {
     apps,
@@ -123,7 +127,7 @@ export function createApp(deps: CollectorDeps): Collector {
   return {
     app,
     async close() {
-      await stopMaintenance();
+      await Promise.all([stopMaintenance(), stopRollups()]);
       live.endWatchers();
       await ingest.drain();
       // After the drain, so the last commits still reach the other processes.

@@ -8,7 +8,7 @@ import type { IdentityRepository } from '../storage/identityRepository';
 import type { SessionsRepository } from '../storage/sessionsRepository';
 import type { StatsRepository } from '../storage/statsRepository';
 import { visitorTouches } from '../domain/visitorTouches';
-import { queryFilters } from './statsParameters';
+import { queryFilters, queryTimezone } from './statsParameters';
 
 export interface ReadDeps {
   apps: AppResolver;
@@ -89,7 +89,7 @@ export function readRoutes(deps: ReadDeps): Router {
     const to = queryDate(req, 'to') ?? deps.now();
     const from = queryDate(req, 'from') ?? new Date(to.getTime() - DEFAULT_STATS_DAYS * 86_400_000);
     if (from >= to) throw new ValidationError('from', 'must be before to');
-    res.json(await deps.stats.summary(app.id, from, to, queryFilters(req)));
+    res.json(await deps.stats.summary(app.id, from, to, queryFilters(req), queryTimezone(req)));
   });
 
   return router;

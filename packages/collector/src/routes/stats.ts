@@ -44,13 +44,13 @@ export function statsRoutes(deps: StatsDeps): Router {
     if ((range.to.getTime() - range.from.getTime()) / INTERVAL_MS[interval] > MAX_POINTS) {
       throw new ValidationError('interval', `gives more than ${MAX_POINTS} points for this range; choose a longer interval`);
     }
-    res.json({ points: await deps.series.timeseries(range, interval) });
+    res.json(await deps.series.timeseries(range, interval));
   });
 
   router.get('/v1/stats/breakdown', async (req, res) => {
     const range = await rangeOf(req);
     const by: Breakdown = oneOf(req, 'by', BREAKDOWNS);
-    res.json({ rows: await deps.series.breakdown(range, by, queryLimit(req, 10, 1000)) });
+    res.json(await deps.series.breakdown(range, by, queryLimit(req, 10, 1000)));
   });
 
   return router;

@@ -1,0 +1,128 @@
+import type { Database, Queryable } from '../storage/database';
+import { tallyVisits, type BucketSql } from './tallyVisits';
+import { decodeSketch, encodeSketch } from './visitorSketch';
+import { Tallies, visitorsOf } from './visitMeasures';
+
+// Any constant works: one collector of those sharing a database rolls up at a time.
+export const ROLLUP_LOCK = 7_280_003;
+/** Hours rolled up per transaction: short transactions, and the newest hours first. */
+export const ROLLUP_BATCH_HOURS = 48;
+const HOUR_MS = 3_600_000;
+
+const UTC_HOUR: BucketSql = (column) => `to_char(date_trunc('hour', ${column}, 'UTC'), 'YYYY-MM-DD"T"HH24:00:00"Z"')`;
+
+export interface RefreshResult {
+  /** Another collector held the lock. */
+  skipped: boolean;
+  hours: number;
+  /** A batch was full: more hours wait. */
+  more: boolean;
+}
+
+/** Consecutive runs of hours, so one query counts each run. */
+function runsOf(hours: number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const hour of [...hours].sort((a, b) => a - b)) {
+    const last = runs.at(-1);
+    if (last && last[1] === hour) last[1] = hour + HOUR_MS;
+    else runs.push([hour, hour + HOUR_MS]);
+  }
+  return runs;
+}
+
+/** Replaces the rows of the given buckets of one span with the tallies (labelled by bucket start, ISO). */
+async function store(tx: Queryable, appId: string, span: 'hour' | 'day', tz: string, buckets: Date[], tallies: Tallies): Promise<void> {
+  await tx.query('DELETE FROM stats_rollups WHERE app_id = $1 AND span = $2 AND bucket = ANY($3::timestamptz[])', [appId, span, buckets]);
+  const columns: unknown[][] = Array.from({ length: 10 }, () => []);
+  for (const [bucket, dims] of tallies.buckets) {
+    for (const [dim, keys] of dims) {
+      for (const [key, tally] of keys) {
+        const row = [bucket, dim, key, tally.sessions, tally.bounces, tally.durationSeconds, tally.sessionEvents, tally.pageviews,
+          tally.events, encodeSketch(visitorsOf(tally)).toString('hex')];
+        row.forEach((value, i) => columns[i]!.push(value));
+      }
+    }
+  }
+  if (columns[0]!.length === 0) return;
+  await tx.query(
+    `INSERT INTO stats_rollups (app_id, span, tz, bucket, dim, key, sessions, bounces, duration_seconds, session_events, pageviews, events, visitors)
+     SELECT $1, $2, $3, b, d, k, s, bo, du, se, pv, ev, decode(v, 'hex')
+     FROM unnest($4::timestamptz[], $5::text[], $6::text[], $7::integer[], $8::integer[], $9::float8[], $10::integer[], $11::integer[],
+       $12::integer[], $13::text[]) AS r(b, d, k, s, bo, du, se, pv, ev, v)`,
+    [appId, span, tz, ...columns],
+  );
+}
+
+/** Rolls the app's stored hours of the local days that hold `hours` up into those days, in the app's time zone. */
+async function rollUpDays(tx: Queryable, appId: string, hours: Date[]): Promise<void> {
+  // Only zones whose days start on a whole hour: elsewhere the readers use the hours.
+  const days = await tx.query<{ tz: string; day_start: Date; day_end: Date }>(
+    `SELECT DISTINCT a.tz, date_trunc('day', h AT TIME ZONE a.tz) AT TIME ZONE a.tz AS day_start,
+       (date_trunc('day', h AT TIME ZONE a.tz) + interval '1 day') AT TIME ZONE a.tz AS day_end
+     FROM unnest($2::timestamptz[]) AS h, (SELECT coalesce(timezone, 'UTC') AS tz FROM apps WHERE id = $1) AS a
+     WHERE extract(minute FROM h AT TIME ZONE a.tz) = 0`,
+    [appId, hours],
+  );
+  for (const { tz, day_start: start, day_end: end } of days) {
+    const rows = await tx.query<RollupRow>(
+      `SELECT '' AS label, dim, key, sessions, bounces, duration_seconds, session_events, pageviews, events, visitors
+       FROM stats_rollups WHERE app_id = $1 AND span = 'hour' AND bucket >= $2 AND bucket < $3`,
+      [appId, start, end],
+    );
+    const tallies = new Tallies();
+    addRows(tallies, rows, () => new Date(start).toISOString());
+    await store(tx, appId, 'day', tz, [start], tallies);
+  }
+}
+
+/** A stored rollup row as the readers select it (`visitors` may be left out). */
+export interface RollupRow {
+  label: string; dim: string; key: string | null; sessions: number; bounces: number; duration_seconds: number;
+  session_events: number; pageviews: number; events: number; visitors: Uint8Array | null;
+}
+
+/** Adds stored rows to tallies, under the bucket label `labelOf` gives each row. */
+export function addRows(tallies: Tallies, rows: RollupRow[], labelOf: (row: RollupRow) => string = (row) => row.label): void {
+  for (const row of rows) {
+    tallies.add(labelOf(row), row.dim, row.key, {
+      sessions: row.sessions, bounces: row.bounces, durationSeconds: row.duration_seconds, sessionEvents: row.session_events,
+      pageviews: row.pageviews, events: row.events,
+    }, undefined, row.visitors ? decodeSketch(row.visitors) : undefined);
+  }
+}
+
+/**
+ * One pass of the rollup job: takes up to a batch of changed hours (newest first), counts each again from the
+ * visits and events, replaces their rows and those of their days, in one transaction: a reader sees an hour
+ * either still pending or rolled up, never half.
+ */
+export async function refreshRollups(db: Database, batchHours = ROLLUP_BATCH_HOURS): Promise<RefreshResult> {
+  return db.transaction(async (tx) => {
+    const [lock] = await tx.query<{ held: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS held', [ROLLUP_LOCK]);
+    if (!lock?.held) return { skipped: true, hours: 0, more: false };
+    const picked = await tx.query<{ app_id: string; hour: Date }>(
+      `WITH picked AS (SELECT DISTINCT app_id, hour FROM stats_pending ORDER BY hour DESC, app_id LIMIT $1)
+       DELETE FROM stats_pending p USING picked WHERE p.app_id = picked.app_id AND p.hour = picked.hour
+       RETURNING p.app_id, p.hour`,
+      [batchHours],
+    );
+    const byApp = new Map<string, Set<number>>();
+    for (const { app_id: appId, hour } of picked) {
+      const hours = byApp.get(appId) ?? new Set<number>();
+      byApp.set(appId, hours.add(new Date(hour).getTime()));
+    }
+    for (const [appId, hourSet] of byApp) {
+      const [app] = await tx.query<{ id: string }>('SELECT id FROM apps WHERE id = $1', [appId]);
+      if (!app) continue;
+      const tallies = new Tallies();
+      for (const [from, to] of runsOf([...hourSet])) {
+        await tallyVisits(tx, { appId, from: new Date(from), to: new Date(to), filters: {}, bucket: UTC_HOUR }, tallies);
+      }
+      const hours = [...hourSet].map((ms) => new Date(ms));
+      await store(tx, appId, 'hour', 'UTC', hours, tallies);
+      await rollUpDays(tx, appId, hours);
+    }
+    const hours = [...byApp.values()].reduce((n, set) => n + set.size, 0);
+    return { skipped: false, hours, more: hours >= batchHours };
+  });
+}

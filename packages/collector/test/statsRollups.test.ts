@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refreshRollups } from '../src/stats/refreshRollups';
+import { backends } from './support/databases';
+import { bearer, get, post, startTestCollector, type TestCollector } from './support/testCollector';
+
+const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+const REFERRERS = ['https://www.google.com/', 'https://www.linkedin.com/', '', 'https://news.example/post'];
+const PATHS = ['/', '/pricing', '/blog', '/docs'];
+
+/** Visits over three days, every few hours, some people coming back, some identified, some events outside any visit. */
+function seed(): unknown[] {
+  const batch: unknown[] = [];
+  const start = Date.parse('2026-09-01T00:00:00Z');
+  for (let i = 0; i < 60; i++) {
+    const at = start + i * 71 * 60_000 + (i % 7) * 60_000;
+    const person = `anon-${i % 23}`;
+    const pages = 1 + (i % 4);
+    for (let p = 0; p < pages; p++) {
+      batch.push({
+        type: 'page', messageId: `v${i}-p${p}`, anonymousId: person, timestamp: new Date(at + p * 45_000).toISOString(),
+        context: { sessionId: `s-${i}`, userAgent: UA, page: { path: PATHS[(i + p) % 4], url: `https://shop.example${PATHS[(i + p) % 4]}`, referrer: REFERRERS[i % 4] } },
+      });
+    }
+    if (i % 3 === 0) {
+      batch.push({ type: 'track', event: i % 2 ? 'Signup' : 'Download', messageId: `v${i}-t`, anonymousId: person,
+        timestamp: new Date(at + 20_000).toISOString(), context: { sessionId: `s-${i}`, userAgent: UA, page: { path: '/' } } });
+    }
+    if (i % 5 === 0) {
+      batch.push({ type: 'identify', messageId: `v${i}-id`, anonymousId: person, userId: `user-${i % 4}`,
+        timestamp: new Date(at + 30_000).toISOString(), context: { sessionId: `s-${i}`, userAgent: UA } });
+    }
+    if (i % 9 === 0) {
+      batch.push({ type: 'track', event: 'Invoice Paid', messageId: `server-${i}`, userId: `user-${i % 4}`, timestamp: new Date(at + 90_000).toISOString() });
+    }
+  }
+  return batch;
+}
+
+const RANGES = {
+  exact: 'from=2026-09-01T00:00:00Z&to=2026-09-04T00:00:00Z',
+  // Partial hours at both ends.
+  ragged: 'from=2026-09-01T05:17:00Z&to=2026-09-03T19:42:00Z',
+  // Whole local days in the app's zone (the rolled-up days serve them).
+  paris: 'from=2026-08-31T22:00:00Z&to=2026-09-03T22:00:00Z&tz=Europe/Paris',
+  // A zone whose hours are not whole.
+  kolkata: 'from=2026-08-31T18:30:00Z&to=2026-09-03T18:30:00Z&tz=Asia/Kolkata',
+};
+const BREAKDOWNS = ['page', 'entry', 'exit', 'channel', 'source', 'campaign', 'browser', 'os', 'device', 'event', 'endReason',
+  'duration', 'eventsPerSession', 'hour'];
+
+describe.each(backends())('dashboard rollups on %s', (backend) => {
+  let c: TestCollector;
+  const read = async (path: string) => {
+    const res = await get(`${c.url}${path}`, bearer(c.secretKey));
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  /** Every figure a dashboard reads, for every range. */
+  const everything = async () => {
+    const answers: Record<string, unknown> = {};
+    for (const [name, range] of Object.entries(RANGES)) {
+      answers[`${name} stats`] = await read(`/v1/stats?${range}`);
+      for (const interval of ['hour', 'day']) answers[`${name} ${interval}`] = await read(`/v1/stats/timeseries?${range}&interval=${interval}`);
+      for (const by of BREAKDOWNS) answers[`${name} ${by}`] = await read(`/v1/stats/breakdown?${range}&by=${by}&limit=50`);
+    }
+    return answers;
+  };
+  const pending = async () => (await c.db.query<{ n: number }>('SELECT count(*)::integer AS n FROM stats_pending'))[0]!.n;
+  const rollUpAll = async () => {
+    while ((await refreshRollups(c.db, 7)).more);
+    expect(await pending()).toBe(0);
+  };
+
+  beforeAll(async () => {
+    // The job is run by hand here.
+    c = await startTestCollector(backend, { app: { timezone: 'Europe/Paris' }, deps: { rollups: { firstAfterMs: 3_600_000, everyMs: 3_600_000 } } });
+    const batch = seed();
+    expect((await post(`${c.url}/v1/batch`, { batch, writeKey: c.writeKey })).body).toMatchObject({ accepted: batch.length, rejected: [] });
+  });
+  afterAll(() => c.close());
+
+  it('answers the same from rollups as from the visits themselves, for partial hours, local days and any zone', async () => {
+    expect(await pending()).toBeGreaterThan(0);
+    const direct = await everything();
+    expect((direct['exact stats'] as { sessions: number }).sessions).toBe(60);
+    await rollUpAll();
+    const spans = await c.db.query<{ span: string; n: number }>('SELECT span, count(DISTINCT bucket)::integer AS n FROM stats_rollups GROUP BY 1 ORDER BY 1');
+    // Three local days in Paris hold the visits; each visit started in an hour of its own (71 minutes apart).
+    expect(spans[0]).toEqual({ span: 'day', n: 3 });
+    expect(spans[1]!.n).toBeGreaterThanOrEqual(60);
+    expect(await everything()).toEqual(direct);
+  });
+
+  it('counts a late event in an hour already rolled up at once, and again the same once rolled up anew', async () => {
+    await rollUpAll();
+    const before = await read(`/v1/stats?${RANGES.exact}`);
+    // A kiosk's late visit, two days back.
+    const late = [{ type: 'page', messageId: 'late-1', anonymousId: 'kiosk-late', timestamp: '2026-09-02T03:10:00Z',
+      context: { sessionId: 'late', userAgent: UA, page: { path: '/kiosk' } } }];
+    expect((await post(`${c.url}/v1/batch`, { batch: late, writeKey: c.writeKey })).body).toMatchObject({ accepted: 1 });
+    expect(await pending()).toBeGreaterThan(0);
+    const fresh = await everything();
+    expect(fresh[`exact stats`]).toMatchObject({ sessions: before.sessions + 1, visitors: before.visitors + 1, pageviews: before.pageviews + 1 });
+    await rollUpAll();
+    expect(await everything()).toEqual(fresh);
+  });
+
+  it('re-counts the visits of someone identified later as that person', async () => {
+    await rollUpAll();
+    const before = await read(`/v1/stats?${RANGES.exact}`);
+    const identify = [{ type: 'identify', messageId: 'late-identify', anonymousId: 'anon-1', userId: 'user-0', timestamp: '2026-09-03T23:00:00Z' }];
+    expect((await post(`${c.url}/v1/batch`, { batch: identify, writeKey: c.writeKey })).body).toMatchObject({ accepted: 1 });
+    await rollUpAll();
+    const after = await read(`/v1/stats?${RANGES.exact}`);
+    expect(after.visitors).toBe(before.visitors - 1);
+    expect(after.visitorsApproximate).toBe(false);
+  });
+});
