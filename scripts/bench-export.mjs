@@ -2,29 +2,25 @@
 // The export's memory: GET /v1/export of a large events table must stream page by page, so the
 // collector's resident memory stays flat whatever the table's size.
 //
-// 1. a scratch database on BENCH_DATABASE_URL's server, migrated, one app (the collector CLI from source);
+// 1. a scratch database on BENCH_DATABASE_URL's server (scripts/bench/database.mjs), migrated, one app (the
+//    collector CLI from source);
 // 2. BENCH_EXPORT_EVENTS events (default 1,000,000) written straight into it by SQL, with realistic
 //    context and properties, then its size per stored event (pg_total_relation_size of events ÷ rows);
 // 3. the collector (`headcount serve` from source) in a child process; its RSS is sampled from /proc
 //    before and during one full NDJSON export read here line by line;
 // 4. the scratch database is dropped, also on failure or Ctrl-C.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createBenchDatabase, pg } from './bench/database.mjs';
 import { freePort } from './chaos/lib/freePort.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'packages/collector/test/support/sourceCli.mjs');
-const pg = createRequire(join(ROOT, 'packages/collector/package.json'))('pg');
-const ADMIN_URL = process.env.BENCH_DATABASE_URL || 'postgres://root@127.0.0.1:5432/test';
 const EVENTS = Number(process.env.BENCH_EXPORT_EVENTS || 1_000_000);
 const INSERT_CHUNK = 100_000;
 
-const name = `headcount_bench_export_${randomBytes(4).toString('hex')}`;
-const url = (() => { const u = new URL(ADMIN_URL); u.pathname = `/${name}`; return u.toString(); })();
 const mib = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
 function cli(args, env = {}) {
@@ -39,21 +35,11 @@ function cli(args, env = {}) {
 /** Resident set size of a process, from /proc (Linux). */
 const rssOf = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 
-async function withAdmin(fn) {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try { return await fn(admin); } finally { await admin.end(); }
-}
-
 let server;
-const cleanup = async () => {
-  server?.kill('SIGKILL');
-  await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => {});
-};
-process.once('SIGINT', () => { void cleanup().then(() => process.exit(130)); });
+const database = await createBenchDatabase('export', { beforeDrop: async () => server?.kill('SIGKILL') });
+const url = database.url;
 
 try {
-  await withAdmin((admin) => admin.query(`CREATE DATABASE ${name}`));
   await cli(['migrate']);
   const app = JSON.parse(await cli(['apps', 'create', 'bench', '--json']));
 
@@ -117,5 +103,6 @@ try {
   console.log(`RSS at each tenth of the export: ${trace.map((b) => (b / 1048576).toFixed(0)).join(', ')} MiB`);
   if (lines !== EVENTS) throw new Error(`exported ${lines} lines, expected ${EVENTS}`);
 } finally {
-  await cleanup();
+  server?.kill('SIGKILL');
+  await database.drop();
 }
