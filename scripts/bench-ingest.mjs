@@ -1,167 +1,78 @@
 #!/usr/bin/env node
-// `pnpm bench`: the collector's ingest throughput against the PostgreSQL on this machine.
+// `pnpm bench`: the collector's ingest throughput against the PostgreSQL on this machine, as medians of
+// BENCH_RUNS runs with the noise across them.
 //
-// 1. a scratch database on BENCH_DATABASE_URL's server, migrated, with apps created by the built CLI;
-// 2. the BUILT collector (`packages/collector/dist/cli.js serve`) in a child process, so the load
-//    generator does not share its event loop;
-// 3. autocannon: POST /v1/batch (100 realistic events per request) and POST /v1/track (one event),
-//    every event with a fresh messageId; each answer is checked and the events table must then hold
-//    exactly the number of events acknowledged;
-// 4. the raw COPY rate of the same rows into an equivalent table (`LIKE events INCLUDING ALL`), and the
-//    ratio batched-ingest events/s ÷ COPY events/s;
-// 5. the scratch database is dropped, also on failure or Ctrl-C.
+// 1. a scratch database on BENCH_DATABASE_URL's server, migrated by the built collector, one app per measured run;
+// 2. the BUILT collector (`packages/collector/dist/cli.js serve`) in a child process, so the load generator does
+//    not share its event loop; its CPU (and PostgreSQL's) from /proc, its RSS sampled every 100 ms;
+// 3. three scenarios, each warmed up once, then measured in BENCH_RUNS rounds (batch, worst case, single in turn,
+//    a CHECKPOINT before each run, so a drift of the machine hits all three alike):
+//      batch   POST /v1/batch, 100 realistic events per request over 10 visitor sessions (a few browsers' flushes);
+//      worst   POST /v1/batch, 100 events over 100 sessions (a forwarder mixing 100 visitors in one request);
+//      single  POST /v1/track, one event per request;
+//    every event has a fresh messageId; every answer is checked;
+// 4. after each round, the raw COPY of the rows that round's batch run stored, into an empty
+//    `LIKE events INCLUDING ALL` table (same columns, identity and indexes), and of their dedupe keys into a
+//    `LIKE event_ids` table: ingest ÷ COPY per round;
+// 5. the exact check, per run: every acknowledged event stored exactly once (rows = acknowledged, no messageId
+//    twice, one dedupe key per row), every request answered 2xx, nothing rejected, sessions counting every event.
+//    Any failure makes the exit code 1;
+// 6. storage after the load: heap and index bytes per stored event (every partition of `events`, and `event_ids`)
+//    and per session, and the `context` column's share;
+// 7. the scratch database is dropped, also on failure or Ctrl-C.
 //
 // Environment (all optional):
 //   BENCH_DATABASE_URL      admin connection (default postgres://root@127.0.0.1:5432/test)
-//   BENCH_DURATION          seconds of the measured batch run (default 15); the single-event run is 2/3 of it
+//   BENCH_RUNS              measured runs of each scenario (default 5)
+//   BENCH_DURATION          seconds of each measured run (default 4); the warm-ups take 3 s each
 //   BENCH_CONNECTIONS       concurrent connections (default 16)
-//   BENCH_BATCH_SIZE        events per batch request (default 100)
+//   BENCH_BATCH_SIZE        events per batch request (default 100); the worst case spreads them over as many sessions
 //   BENCH_SESSIONS          distinct visitor sessions (default 1000)
-//   BENCH_SESSIONS_PER_BATCH sessions one batch's events belong to (default 10; a browser's flush is 1,
-//                           100 is the worst case of a forwarder mixing 100 visitors in 100 events)
+//   BENCH_SESSIONS_PER_BATCH sessions one batch's events belong to in the batch scenario (default 10; a browser's flush is 1)
 //   BENCH_PROFILE=DIR       profile the collector: V8 CPU profile (--cpu-prof) and per-statement SQL timings
-//                           written to DIR, summarized at the end (the collector then runs through
+//                           written to DIR, summarized per scenario at the end (the collector then runs through
 //                           scripts/bench/profile-server.mjs, which builds the same app from dist/index.js)
-//   BENCH_KEEP_DB=1         keep the scratch database (its URL is printed); scripts/bench/sql-breakdown.mjs
-//                           then times the write's statements and alternatives on it
+//   BENCH_KEEP_DB=1         keep the scratch database (its URL is printed)
 //   BENCH_COLLECTOR_DIST    another build of the collector to measure (default packages/collector/dist)
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { cpus as machineCpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
-import { startCpu } from './bench/cpu.mjs';
+import { cpuSecondsOf, startCpu } from './bench/cpu.mjs';
+import { ADMIN_URL, createBenchDatabase, pg, withClient } from './bench/database.mjs';
 import { createEventFactory } from './bench/events.mjs';
+import { createChecks, envNumber, figure, fmt, headline, RUNS, spread, table } from './bench/runs.mjs';
+import { startCollectorProcess } from './chaos/lib/collectorProcess.mjs';
+import { freePort } from './chaos/lib/freePort.mjs';
+import { rssMb, watchRss } from './chaos/lib/loopbackTraffic.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const COLLECTOR = join(ROOT, 'packages/collector');
 // BENCH_COLLECTOR_DIST points at another build of the collector (an A/B experiment); default: the real one.
 const DIST = resolve(process.env.BENCH_COLLECTOR_DIST || join(COLLECTOR, 'dist'));
 const CLI = join(DIST, 'cli.js');
-// `pg` is the collector's own dependency: use the very same driver.
-const pg = createRequire(join(COLLECTOR, 'package.json'))('pg');
 const { from: copyFrom, to: copyTo } = createRequire(import.meta.url)('pg-copy-streams');
 
 const env = process.env;
-const num = (name, fallback) => {
-  const v = env[name];
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got "${v}")`);
-  return n;
-};
-const ADMIN_URL = env.BENCH_DATABASE_URL || 'postgres://root@127.0.0.1:5432/test';
-const DURATION = num('BENCH_DURATION', 15);
-const SINGLE_DURATION = Math.max(3, Math.round((DURATION * 2) / 3));
-const CONNECTIONS = Math.round(num('BENCH_CONNECTIONS', 16));
-const BATCH_SIZE = Math.round(num('BENCH_BATCH_SIZE', 100));
-const SESSIONS = Math.round(num('BENCH_SESSIONS', 1000));
-const SESSIONS_PER_BATCH = Math.round(num('BENCH_SESSIONS_PER_BATCH', 10));
+const DURATION = envNumber('BENCH_DURATION', 4);
+const CONNECTIONS = Math.round(envNumber('BENCH_CONNECTIONS', 16));
+const BATCH_SIZE = Math.round(envNumber('BENCH_BATCH_SIZE', 100));
+const SESSIONS = Math.round(envNumber('BENCH_SESSIONS', 1000));
+const SESSIONS_PER_BATCH = Math.round(envNumber('BENCH_SESSIONS_PER_BATCH', 10));
 const WARMUP = 3;
 const PROFILE_DIR = env.BENCH_PROFILE ? resolve(env.BENCH_PROFILE) : null;
 const TARGET_EVENTS_PER_SECOND = 20_000;
 const TARGET_COPY_RATIO = 0.3;
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
-const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const micros = () => Number(process.hrtime.bigint() / 1000n);
 
 /** Columns of `events` the collector writes (everything but the identity). */
 const EVENT_COLUMNS = `app_id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
   session_id, "timestamp", original_timestamp, sent_at, received_at, properties, traits, context`;
-
-function withDatabase(url, name) {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function withClient(url, fn) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-/** Runs the built CLI to completion; resolves to its stdout. */
-function runCli(args, childEnv) {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolveRun(out) : reject(new Error(`headcount ${args.join(' ')} exited ${code}: ${err || out}`))));
-  });
-}
-
-/** The collector in a child process; `stop()` sends SIGTERM (graceful shutdown) and waits for the exit. */
-async function startCollector(databaseUrl) {
-  const port = await freePort();
-  const childEnv = { ...env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', HEADCOUNT_RATE_LIMIT: '0', LOG_LEVEL: 'warn' };
-  delete childEnv.SENTRY_DSN;
-  let args = [CLI, 'serve'];
-  if (PROFILE_DIR) {
-    childEnv.BENCH_SQL_TIMINGS = join(PROFILE_DIR, 'sql-timings.json');
-    childEnv.BENCH_COLLECTOR_DIST = DIST;
-    args = ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, join(ROOT, 'scripts/bench/profile-server.mjs')];
-  }
-  const child = spawn(process.execPath, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (d) => {
-    output = (output + d).slice(-8000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  let exited = false;
-  const exit = new Promise((resolveExit) => child.once('exit', (code, signal) => {
-    exited = true;
-    resolveExit({ code, signal });
-  }));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (exited) throw new Error(`the collector exited during start-up:\n${output}`);
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`the collector did not answer /healthz within 30 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    pid: child.pid,
-    output: () => output,
-    async stop() {
-      if (exited) return exit;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      const result = await exit;
-      clearTimeout(timer);
-      return result;
-    },
-  };
-}
+const KEY_COLUMNS = 'app_id, message_id, received_at';
 
 function basicAuth(writeKey) {
   return `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
@@ -215,136 +126,133 @@ function load({ url, path, writeKey, makeBody, connections, duration, amount }) 
   });
 }
 
-/**
- * Warm-up (JIT, caches, pool) on a throw-away app, then a measured run sized from the warm-up's rate
- * to last about `duration` seconds, on its own app so its rows can be counted exactly.
- */
-async function measure({ label, url, path, warmupKey, writeKey, makeBody, eventsPerRequest, duration, collectorPid, backendPids }) {
-  process.stdout.write(`${label}: warming up ${WARMUP} s... `);
-  const warm = await load({ url, path, writeKey: warmupKey, makeBody, connections: CONNECTIONS, duration: WARMUP });
-  if (warm.result.non2xx > 0 || warm.result.errors > 0) {
-    throw new Error(`${label} warm-up failed: ${warm.result.non2xx} non-2xx, ${warm.result.errors} errors; first: ${warm.tally.firstBad}`);
-  }
-  const warmRate = warm.tally.answers / warm.result.duration;
-  // The warm-up includes JIT and cold caches: aim a little above its rate.
-  const amount = Math.max(CONNECTIONS * 4, Math.round((warmRate * 1.15 * duration) / CONNECTIONS) * CONNECTIONS);
-  process.stdout.write(`${fmt(warmRate)} req/s; measuring ${fmt(amount)} requests (~${duration} s)... `);
-  const window = [Number(process.hrtime.bigint() / 1000n)];
-  const cpuMeter = startCpu(collectorPid);
-  const { result, tally } = await load({ url, path, writeKey, makeBody, connections: CONNECTIONS, amount });
-  window.push(Number(process.hrtime.bigint() / 1000n));
-  const cpu = cpuMeter.end(await backendPids());
-  log(`${result.duration} s`);
-  const seconds = result.duration;
+/** The scenarios measured, each with its own event factory (its own visitors and messageIds). */
+function scenarios() {
+  const batch = createEventFactory({ sessions: SESSIONS, sessionsPerBatch: SESSIONS_PER_BATCH });
+  const worst = createEventFactory({ sessions: SESSIONS, sessionsPerBatch: BATCH_SIZE });
+  const single = createEventFactory({ sessions: SESSIONS });
+  return [
+    { key: 'batch', title: `/v1/batch, ${BATCH_SIZE} events over ${SESSIONS_PER_BATCH} sessions`, path: '/v1/batch', eventsPerRequest: BATCH_SIZE, makeBody: () => batch.batchBody(BATCH_SIZE) },
+    { key: 'worst', title: `/v1/batch, ${BATCH_SIZE} events over ${BATCH_SIZE} sessions (worst case)`, path: '/v1/batch', eventsPerRequest: BATCH_SIZE, makeBody: () => worst.batchBody(BATCH_SIZE) },
+    { key: 'single', title: '/v1/track, 1 event per request', path: '/v1/track', eventsPerRequest: 1, makeBody: () => single.trackBody() },
+  ];
+}
+
+/** The requests a run of `seconds` should send at `requestsPerSecond` (whole rounds of the connections). */
+const amountFor = (requestsPerSecond, seconds) =>
+  Math.max(CONNECTIONS * 4, Math.round((requestsPerSecond * seconds) / CONNECTIONS) * CONNECTIONS);
+
+/** Every event an app holds, once: rows, distinct messageIds, dedupe keys, and the sessions' counts. */
+async function stored(client, appId) {
+  const { rows: [row] } = await client.query(
+    `SELECT (SELECT count(*) FROM events WHERE app_id = $1)::bigint AS events,
+       (SELECT count(DISTINCT message_id) FROM events WHERE app_id = $1)::bigint AS distinct_ids,
+       CASE WHEN to_regclass('event_ids') IS NOT NULL THEN (SELECT count(*) FROM event_ids WHERE app_id = $1) END::bigint AS keys,
+       (SELECT count(*) FROM sessions WHERE app_id = $1)::bigint AS sessions,
+       (SELECT coalesce(sum(event_count), 0) FROM sessions WHERE app_id = $1)::bigint AS session_events`,
+    [appId]);
   return {
-    label,
-    path,
-    window,
-    cpu,
-    connections: CONNECTIONS,
-    eventsPerRequest,
-    seconds,
-    requests: result.requests.total,
-    requestsPerSecond: result.requests.total / seconds,
-    accepted: tally.accepted,
-    eventsPerSecond: tally.accepted / seconds,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    max: result.latency.max,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts + result.mismatches,
-    duplicates: tally.duplicates,
-    rejected: tally.rejected,
-    unparsable: tally.unparsable,
-    firstBad: tally.firstBad,
-    expected: result.requests.total * eventsPerRequest,
+    events: Number(row.events), distinctIds: Number(row.distinct_ids), keys: row.keys === null ? null : Number(row.keys),
+    sessions: Number(row.sessions), sessionEvents: Number(row.session_events),
   };
 }
 
-/** Rows and session totals stored for an app. */
-async function stored(client, appId) {
-  const { rows: [events] } = await client.query('SELECT count(*)::bigint AS n FROM events WHERE app_id = $1', [appId]);
-  const { rows: [sessions] } = await client.query(
-    'SELECT count(*)::bigint AS n, coalesce(sum(event_count), 0)::bigint AS events FROM sessions WHERE app_id = $1', [appId]);
-  return { events: Number(events.n), sessions: Number(sessions.n), sessionEvents: Number(sessions.events) };
+/** The rows of `query` as COPY text, in memory, and how many. */
+async function copyOut(client, query) {
+  const chunks = [];
+  await new Promise((resolveOut, reject) => {
+    const stream = client.query(copyTo(`COPY (${query}) TO STDOUT`));
+    stream.on('data', (chunk) => chunks.push(chunk));
+    stream.once('end', resolveOut);
+    stream.once('error', reject);
+  });
+  const data = Buffer.concat(chunks);
+  let rows = 0;
+  for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) rows++;
+  return { data, rows };
 }
 
-/** CPU seconds a process has used so far (Linux), or null. */
-function cpuSecondsOf(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
+/** Times `COPY table (columns) FROM STDIN` of `data` (one statement, its commit included). */
+async function copyIn(client, table, columns, data) {
+  const started = process.hrtime.bigint();
+  await new Promise((resolveIn, reject) => {
+    const stream = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`));
+    stream.once('finish', resolveIn);
+    stream.once('error', reject);
+    const CHUNK = 1 << 20;
+    let offset = 0;
+    const pump = () => {
+      while (offset < data.length) {
+        const end = Math.min(data.length, offset + CHUNK);
+        const more = stream.write(data.subarray(offset, end));
+        offset = end;
+        if (!more) {
+          stream.once('drain', pump);
+          return;
+        }
+      }
+      stream.end();
+    };
+    pump();
+  });
+  return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 /**
- * The raw COPY rate of the rows the batch run stored: they are read out with COPY TO (text format),
- * held in memory, then timed as `COPY events_copy FROM STDIN` (one statement, commit included) into an
- * empty `LIKE events INCLUDING ALL` table (same columns, defaults, identity and indexes; no FK).
- * Done `COPY_RUNS` times (TRUNCATE in between) because a shared machine is noisy; the fastest counts.
+ * The raw COPY rate of the rows an app stored: read out with COPY TO (text), held in memory, then timed as
+ * `COPY events_copy FROM STDIN` into the emptied `LIKE events INCLUDING ALL` table (same columns, defaults,
+ * identity and indexes; no FK, not partitioned), and their dedupe keys as `COPY event_ids_copy`.
  */
-const COPY_RUNS = 2;
-async function measureCopy(databaseUrl, appId) {
-  return withClient(databaseUrl, async (client) => {
-    await client.query('CREATE TABLE events_copy (LIKE events INCLUDING ALL)');
-    const { rows: [{ pid }] } = await client.query('SELECT pg_backend_pid() AS pid');
-    const chunks = [];
-    await new Promise((resolveOut, reject) => {
-      const stream = client.query(copyTo(`COPY (SELECT ${EVENT_COLUMNS} FROM events WHERE app_id = ${client.escapeLiteral(appId)} ORDER BY id) TO STDOUT`));
-      stream.on('data', (chunk) => chunks.push(chunk));
-      stream.once('end', resolveOut);
-      stream.once('error', reject);
-    });
-    const data = Buffer.concat(chunks);
-    chunks.length = 0;
-    let rows = 0;
-    for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) rows++;
-    const runs = [];
-    for (let run = 0; run < COPY_RUNS; run++) {
-      if (run > 0) await client.query('TRUNCATE events_copy');
-      await client.query('CHECKPOINT');
-      const cpu0 = cpuSecondsOf(pid);
-      const started = process.hrtime.bigint();
-      await new Promise((resolveIn, reject) => {
-        const stream = client.query(copyFrom(`COPY events_copy (${EVENT_COLUMNS}) FROM STDIN`));
-        stream.once('finish', resolveIn);
-        stream.once('error', reject);
-        const CHUNK = 1 << 20;
-        let offset = 0;
-        const pump = () => {
-          while (offset < data.length) {
-            const end = Math.min(data.length, offset + CHUNK);
-            const more = stream.write(data.subarray(offset, end));
-            offset = end;
-            if (!more) {
-              stream.once('drain', pump);
-              return;
-            }
-          }
-          stream.end();
-        };
-        pump();
-      });
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const cpu1 = cpuSecondsOf(pid);
-      const { rows: [check] } = await client.query('SELECT count(*)::bigint AS n FROM events_copy');
-      if (Number(check.n) !== rows) throw new Error(`COPY stored ${check.n} rows, expected ${rows}`);
-      runs.push({ seconds, eventsPerSecond: rows / seconds, backendCpu: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 });
-    }
-    const best = runs.reduce((a, b) => (b.eventsPerSecond > a.eventsPerSecond ? b : a));
-    return { rows, bytes: data.length, runs, ...best };
-  });
+async function measureCopy(client, appId, backendCpuSeconds) {
+  const app = client.escapeLiteral(appId);
+  const events = await copyOut(client, `SELECT ${EVENT_COLUMNS} FROM events WHERE app_id = ${app} ORDER BY id`);
+  const keys = await copyOut(client, `SELECT ${KEY_COLUMNS} FROM events WHERE app_id = ${app} ORDER BY id`);
+  await client.query('TRUNCATE events_copy, event_ids_copy');
+  await client.query('CHECKPOINT');
+  const cpu0 = backendCpuSeconds();
+  const eventsSeconds = await copyIn(client, 'events_copy', EVENT_COLUMNS, events.data);
+  const cpu1 = backendCpuSeconds();
+  const keysSeconds = await copyIn(client, 'event_ids_copy', KEY_COLUMNS, keys.data);
+  const { rows: [check] } = await client.query('SELECT (SELECT count(*) FROM events_copy)::bigint AS e, (SELECT count(*) FROM event_ids_copy)::bigint AS k');
+  if (Number(check.e) !== events.rows || Number(check.k) !== events.rows) throw new Error(`COPY stored ${check.e} rows and ${check.k} keys, expected ${events.rows}`);
+  return {
+    rows: events.rows,
+    bytes: events.data.length,
+    seconds: eventsSeconds,
+    eventsPerSecond: events.rows / eventsSeconds,
+    withKeysPerSecond: events.rows / (eventsSeconds + keysSeconds),
+    backendCpuMicrosPerRow: cpu0 === null || cpu1 === null ? null : ((cpu1 - cpu0) * 1e6) / events.rows,
+  };
 }
 
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  const line = (r) => r.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  ');
-  log(line(rows[0]));
-  log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows.slice(1)) log(line(r));
+/** Heap (table with TOAST) and index bytes of every partition of `events`, of `event_ids` and of `sessions`. */
+async function storage(client) {
+  const { rows: [s] } = await client.query(
+    `WITH parts AS (SELECT inhrelid AS rel FROM pg_inherits WHERE inhparent = 'events'::regclass
+                    UNION ALL SELECT 'events'::regclass WHERE NOT EXISTS (SELECT FROM pg_inherits WHERE inhparent = 'events'::regclass))
+     SELECT (SELECT count(*) FROM parts)::int AS partitions,
+       (SELECT sum(pg_table_size(rel)) FROM parts)::bigint AS events_heap,
+       (SELECT sum(pg_relation_size(rel)) FROM parts)::bigint AS events_main,
+       (SELECT sum(pg_indexes_size(rel)) FROM parts)::bigint AS events_indexes,
+       (SELECT count(*) FROM pg_index WHERE indrelid = 'events'::regclass)::int AS events_index_count,
+       coalesce(pg_table_size(to_regclass('event_ids')), 0)::bigint AS keys_heap,
+       coalesce(pg_indexes_size(to_regclass('event_ids')), 0)::bigint AS keys_indexes,
+       pg_table_size('sessions')::bigint AS sessions_heap,
+       pg_indexes_size('sessions')::bigint AS sessions_indexes,
+       (SELECT count(*) FROM pg_index WHERE indrelid = 'sessions'::regclass)::int AS sessions_index_count,
+       (SELECT count(*) FROM sessions)::bigint AS sessions,
+       (SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'sessions')::bigint AS sessions_dead`);
+  const { rows: [e] } = await client.query(
+    `SELECT count(*)::bigint AS events, avg(pg_column_size(context))::float8 AS context, avg(pg_column_size(properties))::float8 AS properties,
+       avg(pg_column_size(e.*))::float8 AS row FROM events e`);
+  const n = (v) => Number(v ?? 0);
+  return {
+    partitions: s.partitions, events: n(e.events), sessions: n(s.sessions), sessionsDead: n(s.sessions_dead),
+    eventsHeap: n(s.events_heap), eventsMain: n(s.events_main), eventsIndexes: n(s.events_indexes), eventsIndexCount: s.events_index_count,
+    keysHeap: n(s.keys_heap), keysIndexes: n(s.keys_indexes),
+    sessionsHeap: n(s.sessions_heap), sessionsIndexes: n(s.sessions_indexes), sessionsIndexCount: s.sessions_index_count,
+    context: n(e.context), properties: n(e.properties), row: n(e.row),
+  };
 }
 
 async function main() {
@@ -358,157 +266,236 @@ async function main() {
     log('warning: packages/collector/src is newer than dist/: run `pnpm build` to measure the current code');
   }
   if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
-
   const startedAt = Date.now();
-  const name = `headcount_bench_${randomBytes(5).toString('hex')}`;
-  const databaseUrl = withDatabase(ADMIN_URL, name);
-  let created = false;
   let collector = null;
-  let interrupted = false;
-
-  const cleanup = async () => {
+  const stopCollector = async () => {
     running?.stop();
-    if (collector) await collector.stop().catch(() => {});
+    const stopping = collector;
     collector = null;
-    if (created && !env.BENCH_KEEP_DB) {
-      await withClient(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-      created = false;
-    }
+    return stopping?.kill('SIGTERM');
   };
-  const onSignal = (signal) => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`\n${signal}: cleaning up`);
-    cleanup().finally(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const database = await createBenchDatabase('ingest', { beforeDrop: stopCollector });
+  const checks = createChecks();
 
   try {
-    await withClient(ADMIN_URL, (c) => c.query(`CREATE DATABASE ${name}`));
-    created = true;
-    const serverInfo = await withClient(databaseUrl, async (c) => {
-      const { rows } = await c.query(`SELECT current_setting('server_version') AS version, current_setting('shared_buffers') AS shared_buffers,
-        current_setting('synchronous_commit') AS synchronous_commit, current_setting('fsync') AS fsync`);
-      return rows[0];
-    });
-    const cliEnv = { ...env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' };
-    // The first call migrates the scratch database.
+    const { createAppsRepository, migrate, openPostgres } = await import(pathToFileURL(join(DIST, 'index.js')).href);
+    const scenarioList = scenarios();
+    const db = openPostgres({ connectionString: database.url });
     const apps = {};
-    for (const appName of ['bench-warmup', 'bench-batch', 'bench-track']) {
-      apps[appName] = JSON.parse((await runCli(['apps', 'create', appName, '--json'], cliEnv)).trim().split('\n').pop());
+    try {
+      await migrate(db);
+      const repository = createAppsRepository(db);
+      const create = async (name) => (await repository.create({ name })).app;
+      apps.warmup = await create('bench-warmup');
+      for (const s of scenarioList) apps[s.key] = await Promise.all(Array.from({ length: RUNS }, (_, i) => create(`bench-${s.key}-${i + 1}`)));
+    } finally {
+      await db.close();
     }
+    const serverInfo = await withClient(database.url, async (c) => (await c.query(
+      `SELECT current_setting('server_version') AS version, current_setting('shared_buffers') AS shared_buffers,
+         current_setting('synchronous_commit') AS synchronous_commit, current_setting('fsync') AS fsync`)).rows[0]);
 
-    const cpus = (await import('node:os')).cpus();
+    const cpus = machineCpus();
     log(`Headcount ingest bench: PostgreSQL ${serverInfo.version} (shared_buffers ${serverInfo.shared_buffers}, synchronous_commit ${serverInfo.synchronous_commit}, fsync ${serverInfo.fsync}), node ${process.version}, ${cpus.length} CPU ${cpus[0]?.model ?? ''}`);
     if (env.BENCH_COLLECTOR_DIST) log(`collector build: ${DIST}`);
-    log(`database ${name}; ${CONNECTIONS} connections; ${BATCH_SIZE} events per batch over ${SESSIONS_PER_BATCH} sessions; ${SESSIONS} sessions${PROFILE_DIR ? `; PROFILING into ${PROFILE_DIR}` : ''}`);
+    log(`database ${database.name}; ${CONNECTIONS} connections; ${RUNS} runs of ~${DURATION} s per scenario, in rounds; ${SESSIONS} sessions${PROFILE_DIR ? `; PROFILING into ${PROFILE_DIR}` : ''}`);
 
-    collector = await startCollector(databaseUrl);
-    const events = createEventFactory({ sessions: SESSIONS, sessionsPerBatch: SESSIONS_PER_BATCH });
+    collector = await startCollectorProcess({
+      command: PROFILE_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, join(ROOT, 'scripts/bench/profile-server.mjs')]
+        : [CLI, 'serve'],
+      env: {
+        DATABASE_URL: database.url,
+        ...(PROFILE_DIR ? { BENCH_SQL_TIMINGS: join(PROFILE_DIR, 'sql-timings.json'), BENCH_COLLECTOR_DIST: DIST } : {}),
+      },
+      port: await freePort(),
+    });
     const collectorPid = collector.pid;
-    const backendPids = () => withClient(ADMIN_URL, async (c) => {
-      const { rows } = await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);
-      return new Set(rows.map((r) => r.pid));
-    });
-    const batch = await measure({
-      label: 'batch', url: collector.url, path: '/v1/batch', warmupKey: apps['bench-warmup'].writeKey, writeKey: apps['bench-batch'].writeKey,
-      makeBody: () => events.batchBody(BATCH_SIZE), eventsPerRequest: BATCH_SIZE, duration: DURATION, collectorPid, backendPids,
-    });
-    const single = await measure({
-      label: 'single', url: collector.url, path: '/v1/track', warmupKey: apps['bench-warmup'].writeKey, writeKey: apps['bench-track'].writeKey,
-      makeBody: () => events.trackBody(), eventsPerRequest: 1, duration: SINGLE_DURATION, collectorPid, backendPids,
-    });
-    const stop = await collector.stop();
-    collector = null;
-    if (stop.code !== 0) log(`warning: the collector exited with ${stop.code ?? stop.signal} on SIGTERM`);
+    const url = collector.url;
+    // The bench database's backends, asked from another database so the asking connection is not one of them.
+    const backendPids = () => withClient(ADMIN_URL, async (c) =>
+      new Set((await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database.name])).rows.map((r) => r.pid)));
+    const rssIdle = rssMb(collectorPid);
 
-    // Acknowledged must equal stored, exactly, and the session counters must add up.
-    const problems = [];
-    await withClient(databaseUrl, async (c) => {
-      for (const [run, app] of [[batch, apps['bench-batch']], [single, apps['bench-track']]]) {
-        run.stored = await stored(c, app.id);
-        if (run.non2xx > 0 || run.errors > 0) problems.push(`${run.label}: ${run.non2xx} non-2xx answers, ${run.errors} errors/timeouts (first: ${run.firstBad})`);
-        if (run.duplicates > 0 || run.rejected > 0 || run.unparsable > 0) problems.push(`${run.label}: ${run.duplicates} duplicates, ${run.rejected} rejected, ${run.unparsable} unparsable answers (first: ${run.firstBad})`);
-        if (run.accepted !== run.expected) problems.push(`${run.label}: ${run.accepted} events acknowledged of ${run.expected} sent`);
-        if (run.stored.events !== run.accepted) problems.push(`${run.label}: the events table holds ${run.stored.events} rows, ${run.accepted} were acknowledged`);
-        if (run.stored.sessionEvents !== run.stored.events) problems.push(`${run.label}: sessions count ${run.stored.sessionEvents} events, the events table ${run.stored.events}`);
+    // Warm-ups (JIT, caches, the pool) on a throw-away app; their rate sizes the first measured run.
+    const rate = new Map();
+    for (const s of scenarioList) {
+      process.stdout.write(`${s.key}: warming up ${WARMUP} s... `);
+      const warm = await load({ url, path: s.path, writeKey: apps.warmup.writeKey, makeBody: s.makeBody, connections: CONNECTIONS, duration: WARMUP });
+      if (warm.result.non2xx > 0 || warm.result.errors > 0) {
+        throw new Error(`${s.key} warm-up failed: ${warm.result.non2xx} non-2xx, ${warm.result.errors} errors; first: ${warm.tally.firstBad}`);
       }
+      // The warm-up includes JIT and cold caches: aim a little above its rate.
+      rate.set(s.key, (1.15 * warm.tally.answers) / warm.result.duration);
+      log(`${fmt(warm.tally.answers / warm.result.duration)} req/s`);
+    }
+    const rssWarm = rssMb(collectorPid);
+
+    const runs = [];
+    const copies = [];
+    const copyClient = new pg.Client({ connectionString: database.url });
+    await copyClient.connect();
+    try {
+      await copyClient.query('CREATE TABLE events_copy (LIKE events INCLUDING ALL)');
+      await copyClient.query('CREATE TABLE event_ids_copy (LIKE event_ids INCLUDING ALL)');
+      const { rows: [{ pid: copyPid }] } = await copyClient.query('SELECT pg_backend_pid() AS pid');
+      const copyCpu = () => cpuSecondsOf(copyPid);
+      for (let round = 1; round <= RUNS; round++) {
+        for (const s of scenarioList) {
+          const app = apps[s.key][round - 1];
+          const amount = amountFor(rate.get(s.key), DURATION);
+          process.stdout.write(`round ${round}/${RUNS} ${s.key}: ${fmt(amount)} requests... `);
+          await withClient(database.url, (c) => c.query('CHECKPOINT'));
+          const rss = watchRss(collectorPid);
+          const window = [micros()];
+          const cpuMeter = startCpu(collectorPid);
+          const { result, tally } = await load({ url, path: s.path, writeKey: app.writeKey, makeBody: s.makeBody, connections: CONNECTIONS, amount });
+          window.push(micros());
+          const cpu = cpuMeter.end(await backendPids());
+          const rssPeak = rss.stop();
+          const seconds = result.duration;
+          rate.set(s.key, result.requests.total / seconds);
+          const run = {
+            scenario: s.key, round, app, window, cpu, rssPeak, seconds,
+            requests: result.requests.total, expected: result.requests.total * s.eventsPerRequest,
+            accepted: tally.accepted, eventsPerSecond: tally.accepted / seconds,
+            p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max,
+            non2xx: result.non2xx, errors: result.errors + result.timeouts + result.mismatches,
+            duplicates: tally.duplicates, rejected: tally.rejected, unparsable: tally.unparsable, firstBad: tally.firstBad,
+          };
+          runs.push(run);
+          log(`${fmt(seconds, 2)} s, ${fmt(run.eventsPerSecond)} events/s`);
+        }
+        process.stdout.write(`round ${round}/${RUNS} COPY of the batch run's rows: `);
+        const copy = await measureCopy(copyClient, apps.batch[round - 1].id, copyCpu);
+        copies.push({ round, ...copy });
+        log(`${fmt(copy.rows)} rows (${fmt(copy.bytes / 1048576, 1)} MB of COPY text) in ${fmt(copy.seconds, 2)} s: ${fmt(copy.eventsPerSecond)} rows/s`);
+      }
+      await copyClient.query('DROP TABLE events_copy, event_ids_copy');
+    } finally {
+      await copyClient.end();
+    }
+    const stop = await stopCollector();
+    if (stop && stop.code !== 0) log(`warning: the collector exited with ${stop.code ?? stop.signal} on SIGTERM`);
+
+    // The exact check: every acknowledged event stored once, and nothing else.
+    const sizes = await withClient(database.url, async (c) => {
+      for (const run of runs) {
+        const label = `${run.scenario} run ${run.round}`;
+        run.stored = await stored(c, run.app.id);
+        checks.expect(run.non2xx === 0 && run.errors === 0, `${label}: ${run.non2xx} non-2xx answers, ${run.errors} errors/timeouts (first: ${run.firstBad})`);
+        checks.expect(run.duplicates === 0 && run.rejected === 0 && run.unparsable === 0,
+          `${label}: ${run.duplicates} duplicates, ${run.rejected} rejected, ${run.unparsable} unparsable answers (first: ${run.firstBad})`);
+        checks.expect(run.accepted === run.expected, `${label}: ${run.accepted} events acknowledged of ${run.expected} sent`);
+        checks.expect(run.stored.events === run.accepted, `${label}: the events table holds ${run.stored.events} rows, ${run.accepted} were acknowledged (${run.stored.events < run.accepted ? 'LOST' : 'EXTRA'} ${Math.abs(run.stored.events - run.accepted)})`);
+        checks.expect(run.stored.distinctIds === run.stored.events, `${label}: ${run.stored.events - run.stored.distinctIds} events stored twice (same messageId)`);
+        checks.expect(run.stored.keys === null || run.stored.keys === run.stored.events, `${label}: ${run.stored.keys} dedupe keys in event_ids for ${run.stored.events} events`);
+        checks.expect(run.stored.sessionEvents === run.stored.events, `${label}: sessions count ${run.stored.sessionEvents} events, the events table ${run.stored.events}`);
+        run.exact = run.stored.events === run.accepted && run.stored.distinctIds === run.stored.events;
+      }
+      return storage(c);
     });
 
-    process.stdout.write('copy: ');
-    const copy = await measureCopy(databaseUrl, apps['bench-batch'].id);
-    log(`${fmt(copy.rows)} rows (${fmt(copy.bytes / 1048576, 1)} MB of COPY text): ${copy.runs.map((r) => `${fmt(r.seconds, 2)} s`).join(', ')}; the fastest counts`);
-    const ratio = batch.eventsPerSecond / copy.eventsPerSecond;
-
+    // Every run.
     log();
     table([
-      ['run', 'conns', 'seconds', 'requests', 'req/s', 'events', 'events/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'stored'],
-      ...[batch, single].map((r) => [
-        `${r.path} (${r.eventsPerRequest} ev/req)`, r.connections, fmt(r.seconds, 2), fmt(r.requests), fmt(r.requestsPerSecond),
-        fmt(r.accepted), fmt(r.eventsPerSecond), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.max, 0), r.non2xx,
-        r.stored.events === r.accepted ? 'exact' : `${fmt(r.stored.events)} (!)`,
+      ['run', 'seconds', 'requests', 'events', 'events/s', 'p50 ms', 'p99 ms', 'collector µs/ev', 'pg µs/ev', 'RSS peak MB', 'other procs CPU', 'stored'],
+      ...runs.map((r) => [
+        `${r.scenario} ${r.round}`, fmt(r.seconds, 2), fmt(r.requests), fmt(r.accepted), fmt(r.eventsPerSecond), fmt(r.p50, 1), fmt(r.p99, 1),
+        r.cpu ? fmt((r.cpu.collector * 1e6) / r.accepted) : '', r.cpu ? fmt((r.cpu.postgresBackends * 1e6) / r.accepted) : '', r.rssPeak,
+        r.cpu ? `${fmt((100 * r.cpu.otherProcesses) / (r.cpu.wall * cpus.length))}%` : '', r.exact ? 'exact' : `${fmt(r.stored.events)} (!)`,
       ]),
-      ['COPY events_copy FROM STDIN', 1, fmt(copy.seconds, 2), 1, '', fmt(copy.rows), fmt(copy.eventsPerSecond), '', '', '', '', 'exact'],
     ]);
-    log();
-    log(`sessions: batch run ${fmt(batch.stored.sessions)} (${fmt(batch.stored.sessionEvents)} events counted), single run ${fmt(single.stored.sessions)}`);
-    const okRate = batch.eventsPerSecond >= TARGET_EVENTS_PER_SECOND;
-    const okRatio = ratio >= TARGET_COPY_RATIO;
-    log(`batched ingest ${fmt(batch.eventsPerSecond)} events/s   target >= ${fmt(TARGET_EVENTS_PER_SECOND)}: ${okRate ? 'met' : 'MISSED'}`);
-    log(`batched ingest / raw COPY = ${fmt(batch.eventsPerSecond)} / ${fmt(copy.eventsPerSecond)} = ${ratio.toFixed(3)}   target >= ${TARGET_COPY_RATIO}: ${okRatio ? 'met' : 'MISSED'}`);
-    log(`single-event ingest ${fmt(single.eventsPerSecond)} events/s (${fmt(single.eventsPerSecond / copy.eventsPerSecond, 3)} of COPY)`);
 
-    if (batch.cpu && single.cpu) {
-      log();
-      log(`CPU seconds per measured run (this machine has ${cpus.length} CPUs; steal = time the hypervisor gave to others):`);
-      const cpuRow = (r) => {
-        const c = r.cpu;
-        const perK = (v) => fmt((v * 1e6) / r.accepted, 0);
-        return [
-          r.path, fmt(c.wall, 1), `${fmt(c.collector, 1)} (${perK(c.collector)})`, `${fmt(c.postgresBackends, 1)} (${perK(c.postgresBackends)})`,
-          fmt(c.postgresOther, 1), fmt(c.loadGenerator, 1), fmt(c.interrupts, 1), fmt(c.otherProcesses, 1), `${fmt(c.machineBusy * 100)}%`, `${fmt(c.machineSteal * 100)}%`, `${fmt(c.machineIowait * 100)}%`,
-        ];
-      };
-      table([
-        ['run', 'wall s', 'collector s (µs/ev)', 'pg backends s (µs/ev)', 'pg other s', 'loadgen s', 'irq s', 'other procs s', 'machine busy', 'steal', 'iowait'],
-        cpuRow(batch),
-        cpuRow(single),
-      ]);
+    // Per scenario: medians and noise.
+    const of = (key) => runs.filter((r) => r.scenario === key);
+    const perEvent = (r, part) => (r.cpu ? (r.cpu[part] * 1e6) / r.accepted : NaN);
+    const ratios = (key) => of(key).map((r) => r.eventsPerSecond / copies[r.round - 1].eventsPerSecond);
+    log();
+    log(`per scenario, the median of ${RUNS} runs (min–max); ingest ÷ COPY pairs each run with its round's COPY:`);
+    table([
+      ['scenario', 'events/s', 'p50 ms', 'p99 ms', 'ingest ÷ COPY', 'collector µs/ev', 'pg µs/ev', 'RSS peak MB'],
+      ...scenarioList.map((s) => {
+        const list = of(s.key);
+        const m = (values, digits = 0) => {
+          const x = spread(values);
+          return `${fmt(x.median, digits)} (${fmt(x.min, digits)}–${fmt(x.max, digits)})`;
+        };
+        return [s.title, m(list.map((r) => r.eventsPerSecond)), m(list.map((r) => r.p50), 1), m(list.map((r) => r.p99), 1), m(ratios(s.key), 3),
+          m(list.map((r) => perEvent(r, 'collector'))), m(list.map((r) => perEvent(r, 'postgresBackends'))), m(list.map((r) => r.rssPeak))];
+      }),
+      ['raw COPY of the batch rows (events)', fmt(spread(copies.map((c) => c.eventsPerSecond)).median), '', '', '1', '',
+        fmt(spread(copies.map((c) => c.backendCpuMicrosPerRow)).median), ''],
+    ]);
+    const batchRate = spread(of('batch').map((r) => r.eventsPerSecond)).median;
+    const batchRatio = spread(ratios('batch')).median;
+    log(`batched ingest ${fmt(batchRate)} events/s   target >= ${fmt(TARGET_EVENTS_PER_SECOND)}: ${batchRate >= TARGET_EVENTS_PER_SECOND ? 'met' : 'MISSED'}`);
+    log(`batched ingest / raw COPY ${batchRatio.toFixed(3)}   target >= ${TARGET_COPY_RATIO}: ${batchRatio >= TARGET_COPY_RATIO ? 'met' : 'MISSED'}`);
+    log(`raw COPY with the dedupe keys (events_copy, then event_ids_copy): ${figure(copies.map((c) => c.withKeysPerSecond), { unit: ' rows/s' })}`);
+    if (runs[0].cpu) {
       // What the same per-event CPU cost allows on this machine when nothing else runs on it.
-      for (const r of [batch, single]) {
-        const c = r.cpu;
-        const perEvent = (v) => (v * 1e6) / r.accepted;
-        const thread = 1e6 / perEvent(c.collector);
-        const machineCap = (cpus.length * 1e6) / perEvent(c.collector + c.postgresBackends + c.postgresOther + c.loadGenerator + c.interrupts);
-        log(`${r.path}: ${fmt(perEvent(c.collector + c.postgresBackends), 0)} µs of CPU per event -> ceiling on ${cpus.length} quiet CPUs ~${fmt(Math.min(thread, machineCap))} events/s (collector thread alone: ${fmt(thread)}/s)`);
+      for (const s of scenarioList) {
+        const ceiling = of(s.key).map((r) => {
+          const c = r.cpu;
+          const thread = r.accepted / c.collector;
+          const machine = (cpus.length * r.accepted) / (c.collector + c.postgresBackends + c.postgresOther + c.loadGenerator + c.interrupts);
+          return Math.min(thread, machine);
+        });
+        log(`${s.key}: ceiling on ${cpus.length} quiet CPUs at its CPU cost per event ~${figure(ceiling, { unit: ' events/s' })}`);
       }
-      if (copy.backendCpu !== null) {
-        log(`COPY: its backend used ${fmt(copy.backendCpu, 1)} CPU s (${fmt((copy.backendCpu * 1e6) / copy.rows, 0)} µs/row) in ${fmt(copy.seconds, 1)} s`);
+      const noise = runs.map((r) => r.cpu.otherProcesses / (r.cpu.wall * cpus.length));
+      if (spread(noise).median > 0.15) {
+        log(`warning: other processes used ${fmt(100 * spread(noise).median)}% of the CPUs during the median run (up to ${fmt(100 * spread(noise).max)}%): the figures are lower than on a quiet machine`);
       }
-      const noisy = [batch, single].some((r) => r.cpu.otherProcesses + r.cpu.postgresOther > 0.15 * r.cpu.wall * cpus.length);
-      if (noisy) log('warning: other processes used a sizeable share of the CPUs during the run; the figures are lower than on a quiet machine');
     }
+
+    // Storage after the load.
+    const perRow = (bytes, rows) => fmt(bytes / Math.max(1, rows));
+    log();
+    log(`storage after the load: ${fmt(sizes.events)} events in ${sizes.partitions} partitions of events (${sizes.eventsIndexCount} indexes), ${fmt(sizes.sessions)} sessions (${sizes.sessionsIndexCount} indexes, ${fmt(sizes.sessionsDead)} dead row versions not yet vacuumed)`);
+    table([
+      ['relation', 'heap B (with TOAST)', 'indexes B', 'total B', 'per'],
+      ['events (every partition)', perRow(sizes.eventsHeap, sizes.events), perRow(sizes.eventsIndexes, sizes.events), perRow(sizes.eventsHeap + sizes.eventsIndexes, sizes.events), 'stored event'],
+      ['event_ids (dedupe keys)', perRow(sizes.keysHeap, sizes.events), perRow(sizes.keysIndexes, sizes.events), perRow(sizes.keysHeap + sizes.keysIndexes, sizes.events), 'stored event'],
+      ['events + event_ids', perRow(sizes.eventsHeap + sizes.keysHeap, sizes.events), perRow(sizes.eventsIndexes + sizes.keysIndexes, sizes.events),
+        perRow(sizes.eventsHeap + sizes.keysHeap + sizes.eventsIndexes + sizes.keysIndexes, sizes.events), 'stored event'],
+      ['sessions', perRow(sizes.sessionsHeap, sizes.sessions), perRow(sizes.sessionsIndexes, sizes.sessions), perRow(sizes.sessionsHeap + sizes.sessionsIndexes, sizes.sessions), 'session'],
+    ]);
+    log(`context column: avg ${fmt(sizes.context)} B per event (pg_column_size) = ${fmt((100 * sizes.context * sizes.events) / sizes.eventsHeap)}% of the events heap; properties ${fmt(sizes.properties)} B; whole row ${fmt(sizes.row)} B`);
 
     if (PROFILE_DIR) {
       const { summarizeProfileDir } = await import('./bench/profile-summary.mjs');
       log();
-      summarizeProfileDir(PROFILE_DIR, log, [batch, single].map((r) => ({ title: `${r.path} run`, window: r.window, events: r.accepted })));
+      summarizeProfileDir(PROFILE_DIR, log, scenarioList.map((s) => ({
+        title: `${s.title}, ${RUNS} runs`, windows: of(s.key).map((r) => r.window), events: of(s.key).reduce((n, r) => n + r.accepted, 0),
+      })));
     }
 
-    log();
-    if (problems.length > 0) {
-      for (const p of problems) log(`FAILED: ${p}`);
-      process.exitCode = 1;
-    } else {
-      log('verified: every request answered 2xx, nothing rejected or duplicated, stored rows = acknowledged events');
+    const copyRates = copies.map((c) => c.eventsPerSecond);
+    const figures = [];
+    for (const s of scenarioList) figures.push([`${s.key}: events/s`, of(s.key).map((r) => r.eventsPerSecond)]);
+    figures.push(['raw COPY of the batch rows: rows/s', copyRates]);
+    for (const s of scenarioList) figures.push([`${s.key}: ingest ÷ COPY`, ratios(s.key), { digits: 3 }]);
+    for (const s of scenarioList) figures.push([`${s.key}: p99 latency`, of(s.key).map((r) => r.p99), { unit: ' ms' }]);
+    if (runs[0].cpu) {
+      for (const s of scenarioList) figures.push([`${s.key}: collector CPU per event`, of(s.key).map((r) => perEvent(r, 'collector')), { unit: ' µs' }]);
+      for (const s of scenarioList) figures.push([`${s.key}: PostgreSQL CPU per event`, of(s.key).map((r) => perEvent(r, 'postgresBackends')), { unit: ' µs' }]);
+      figures.push(['other processes\' share of the CPUs', runs.map((r) => (100 * r.cpu.otherProcesses) / (r.cpu.wall * cpus.length)), { unit: '%' }]);
     }
-    log(`total ${fmt((Date.now() - startedAt) / 1000, 1)} s${env.BENCH_KEEP_DB ? `; kept ${databaseUrl}` : ''}`);
+    figures.push(['collector RSS peak per run', runs.map((r) => r.rssPeak), { unit: ' MB' }]);
+    headline('ingest', figures);
+    log(`  collector RSS: ${rssIdle} MB idle, ${rssWarm} MB after the warm-ups, max ${Math.max(...runs.map((r) => r.rssPeak))} MB under sustained load`);
+    log(`  storage: ${perRow(sizes.eventsHeap + sizes.keysHeap + sizes.eventsIndexes + sizes.keysIndexes, sizes.events)} B per stored event (heap ${perRow(sizes.eventsHeap + sizes.keysHeap, sizes.events)} + indexes ${perRow(sizes.eventsIndexes + sizes.keysIndexes, sizes.events)}, event_ids included; context ${fmt(sizes.context)} B), ${perRow(sizes.sessionsHeap + sizes.sessionsIndexes, sizes.sessions)} B per session (heap ${perRow(sizes.sessionsHeap, sizes.sessions)} + indexes ${perRow(sizes.sessionsIndexes, sizes.sessions)})`);
+    log();
+    const total = runs.reduce((n, r) => n + r.accepted, 0);
+    checks.report(`${runs.length} runs, every request answered 2xx, nothing rejected or duplicated, ${fmt(total)} acknowledged events each stored exactly once`);
+    log(`total ${fmt((Date.now() - startedAt) / 1000, 1)} s`);
   } catch (err) {
     if (collector) log(`collector output:\n${collector.output()}`);
     throw err;
   } finally {
-    await cleanup();
+    await stopCollector().catch(() => {});
+    await database.drop();
   }
 }
 

@@ -16,6 +16,12 @@ function processTicks(pid) {
   }
 }
 
+/** CPU seconds a process has used so far (Linux), or null. */
+export function cpuSecondsOf(pid) {
+  const ticks = processTicks(pid);
+  return ticks === null ? null : ticks / TICKS;
+}
+
 function postgresPids() {
   const pids = [];
   for (const entry of readdirSync('/proc')) {

@@ -11,11 +11,18 @@ const { createApp, migrate, openPostgres } = await import(pathToFileURL(join(dis
 
 const env = process.env;
 
-/** A short, stable label for a statement. */
+/**
+ * A short, stable label for a statement: the tables it writes (a statement with CTEs can write several, as the
+ * events insert claims its dedupe keys in event_ids), so the labels follow the write path as it changes.
+ */
 function labelOf(sql) {
   const s = sql.replace(/\s+/g, ' ').trim();
-  if (/^INSERT INTO events\b/i.test(s)) return 'INSERT INTO events (jsonb_to_recordset)';
-  if (/^INSERT INTO sessions\b/i.test(s)) return 'INSERT INTO sessions ... ON CONFLICT (session upsert)';
+  const writes = [...s.matchAll(/(?<!\b(?:DO|FOR|NO KEY) )\b(INSERT INTO|UPDATE|DELETE FROM)\s+("?[\w.]+"?)/gi)]
+    .map((m) => `${m[1].toUpperCase()} ${m[2]}`);
+  if (writes.length > 0) {
+    const from = /\b(jsonb?_to_recordset|unnest)\(/i.exec(s);
+    return `${[...new Set(writes)].join(' + ')}${/\bON CONFLICT\b/i.test(s) ? ' ON CONFLICT' : ''}${from ? ` (${from[1]})` : ''}`;
+  }
   if (/pg_advisory_xact_lock/.test(s)) return 'pg_advisory_xact_lock (inferred sessions)';
   return s.slice(0, 70);
 }

@@ -30,12 +30,18 @@ const nameOf = (frame) => {
   return `${frame.functionName || '(anonymous)'}${file ? ` ${file}:${frame.lineNumber + 1}` : ''}`;
 };
 
+/** Whether `at` (µs on the monotonic clock) is inside `window` ([startUs, endUs]) or one of `windows`; with neither, always. */
+function within({ window, windows }) {
+  const list = windows ?? (window ? [window] : null);
+  return (at) => !list || list.some(([start, end]) => at >= start && at <= end);
+}
+
 /**
  * Self time by area and function, and inclusive time of the ingest path, of the samples inside
- * `window` ([startUs, endUs] on the monotonic clock; the whole profile without it). `events` adds
- * a µs-per-event column.
+ * `window` or `windows` (see `within`; the whole profile without them). `events` adds a µs-per-event column.
  */
-export function summarizeCpuProfile(file, log, { top = 25, window, events, title } = {}) {
+export function summarizeCpuProfile(file, log, { top = 25, window, windows, events, title } = {}) {
+  const inside = within({ window, windows });
   const profile = readProfile(file);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
@@ -49,7 +55,7 @@ export function summarizeCpuProfile(file, log, { top = 25, window, events, title
   profile.samples.forEach((id, i) => {
     at += profile.timeDeltas[i] ?? 0;
     const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
-    if (window && (at < window[0] || at > window[1])) return;
+    if (!inside(at)) return;
     const node = byId.get(id);
     total += dt;
     if (node.callFrame.functionName === '(idle)') {
@@ -91,17 +97,21 @@ function readProfile(file) {
   return profiles.get(file);
 }
 
-/** Statement and commit timings (and event-loop utilisation) inside `window`, as the collector saw them. */
-export function summarizeSqlTimings(file, log, { window, title } = {}) {
+/** Statement and commit timings (and event-loop utilisation) inside `window` or `windows`, as the collector saw them. */
+export function summarizeSqlTimings(file, log, { window, windows, title } = {}) {
   const t = JSON.parse(readFileSync(file, 'utf8'));
-  const inside = (at) => !window || (at >= window[0] && at <= window[1]);
+  const inside = within({ window, windows });
   log(`SQL as the collector saw it${title ? `, ${title}` : ''} (wall time, lock and pool waits included; up to 4 commits at once)`);
-  const loop = t.eventLoop.filter(([at]) => inside(at));
-  if (loop.length > 1) {
-    const [, i0, a0] = loop[0];
-    const [, i1, a1] = loop[loop.length - 1];
-    log(`  collector event-loop utilisation: ${((100 * (a1 - a0)) / (a1 - a0 + i1 - i0)).toFixed(1)}%`);
-  }
+  // Samples are cumulative [at, idle, active]: add up the steps whose both ends are inside.
+  let idle = 0;
+  let active = 0;
+  t.eventLoop.forEach(([at, i1, a1], k) => {
+    const previous = t.eventLoop[k - 1];
+    if (!previous || !inside(previous[0]) || !inside(at)) return;
+    idle += i1 - previous[1];
+    active += a1 - previous[2];
+  });
+  if (idle + active > 0) log(`  collector event-loop utilisation: ${((100 * active) / (active + idle)).toFixed(1)}%`);
   const tx = t.transactions.filter(([at]) => inside(at));
   if (tx.length > 0) {
     const sum = (k) => tx.reduce((acc, r) => acc + r[k], 0) / tx.length;
@@ -122,7 +132,7 @@ export function summarizeSqlTimings(file, log, { window, title } = {}) {
   }
 }
 
-/** `runs`: [{title, window, events}] to summarize each measured run separately (else the whole profile). */
+/** `runs`: [{title, window or windows, events}] to summarize each measured run (or scenario) separately (else the whole profile). */
 export function summarizeProfileDir(dir, log = console.log, runs = [{}]) {
   const files = readdirSync(dir).map((f) => join(dir, f));
   const cpu = files.filter((f) => f.endsWith('.cpuprofile')).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
