@@ -81,6 +81,8 @@ export interface StoredEvent {
 export interface Stats {
   sessions: number;
   visitors: number;
+  /** Visitors were estimated from merged sketches (long ranges; about 1.6% standard error). */
+  visitorsApproximate?: boolean;
   averageSessionSeconds: number;
   pageviews: number;
   bounceRate: number;

@@ -3,7 +3,14 @@ import { formatChange, formatCount, formatDuration, formatPercent } from '../for
 import { useRead } from '../hooks/useRead';
 import { statsPath, type StatsScope } from './statsScope';
 
-interface Figure { label: string; value: (s: Stats) => number; show: (n: number) => string; change: (now: number, before: number) => string }
+interface Figure {
+  label: string;
+  value: (s: Stats) => number;
+  show: (n: number) => string;
+  change: (now: number, before: number) => string;
+  /** The figure is an estimate (visitors over long ranges): shown with ≈. */
+  estimated?: (s: Stats) => boolean;
+}
 
 const points = (now: number, before: number) => {
   const change = Math.round((now - before) * 100);
@@ -11,7 +18,7 @@ const points = (now: number, before: number) => {
 };
 
 const FIGURES: Figure[] = [
-  { label: 'Visitors', value: (s) => s.visitors, show: formatCount, change: formatChange },
+  { label: 'Visitors', value: (s) => s.visitors, show: formatCount, change: formatChange, estimated: (s) => s.visitorsApproximate === true },
   { label: 'Sessions', value: (s) => s.sessions, show: formatCount, change: formatChange },
   { label: 'Pageviews', value: (s) => s.pageviews, show: formatCount, change: formatChange },
   { label: 'Avg. session', value: (s) => s.averageSessionSeconds, show: formatDuration, change: formatChange },
@@ -32,7 +39,9 @@ export function TopLine({ scope }: { scope: StatsScope }) {
         return (
           <div className="figure" key={figure.label} data-figure={figure.label}>
             <span className="figure-label">{figure.label}</span>
-            <span className="figure-value">{now === undefined ? '…' : figure.show(now)}</span>
+            <span className="figure-value" title={current.data && figure.estimated?.(current.data) ? 'estimated: within about 2%' : undefined}>
+              {now === undefined ? '…' : `${current.data && figure.estimated?.(current.data) ? '≈ ' : ''}${figure.show(now)}`}
+            </span>
             {now !== undefined && before !== undefined && (
               <span className="figure-change" title={`previous period: ${figure.show(before)}`}>{figure.change(now, before)}</span>
             )}
