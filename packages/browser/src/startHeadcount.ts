@@ -1,9 +1,9 @@
 /** Wires the DOM-free core to the browser adapters; throws where there is no browser (index.ts catches). */
-import { watchActivity } from './adapters/activity';
+import { DELIBERATE } from './adapters/activity';
 import { browserEnv } from './adapters/browserEnv';
 import { watchClicks } from './adapters/clicks';
 import { watchHistory } from './adapters/history';
-import { watchLifecycle } from './adapters/lifecycle';
+import { listen } from './adapters/listen';
 import type { HeadcountClient, HeadcountOptions } from './core/api';
 import { createCore } from './core/client';
 import { configure } from './core/options';
@@ -18,19 +18,18 @@ export function startHeadcount(options: HeadcountOptions, queued: QueuedCall[] =
   const env = browserEnv(cfg);
   const core = createCore(env, cfg);
   const client = core.client;
-  const stops = [
-    watchActivity(core.input, cfg.isKiosk),
-    ...watchLifecycle(core),
+  // destroy() stops these too.
+  core.stops.push(
+    // Kiosk: deliberate input only (a hover or a script's scroll must never start a session for nobody).
+    listen(window, cfg.isKiosk ? DELIBERATE : DELIBERATE + ' pointermove scroll', core.input),
+    // pagehide also covers pages that unload without becoming hidden first (and bfcache entries).
+    listen(document, 'visibilitychange', () => (document.visibilityState == 'hidden' ? core.hidden() : core.visible())),
+    listen(window, 'pagehide online', (e) => (e.type == 'online' ? core.reconnect() : core.hidden())),
     cfg.pageviews && watchHistory(core.autoPage),
     cfg.clicks && watchClicks(client.track),
-  ];
+  );
   // A microtask later, so listeners and identify() right after creation (or the stub's replay) come first.
   if (cfg.pageviews) Promise.resolve().then(core.autoPage);
-  const destroy = client.destroy;
-  client.destroy = () => {
-    stops.forEach((stop) => stop && stop());
-    destroy();
-  };
   // No call ever throws into the host page.
   for (const name in client) {
     const method = client[name as keyof HeadcountClient] as Method;

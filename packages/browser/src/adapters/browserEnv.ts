@@ -21,18 +21,15 @@ export function browserEnv(cfg: Config): CoreEnv {
   return {
     clock: Date.now,
     mono: () => performance.now(),
-    later(fn, ms) {
-      // Beyond 2^31 ms setTimeout fires at once; a huge Retry-After or idleTimeout must not spin.
-      const t = setTimeout(fn, Math.min(ms, 2e9));
-      return () => clearTimeout(t);
-    },
+    // Beyond 2^31 ms setTimeout fires at once; a huge Retry-After or idleTimeout must not spin.
+    later: (fn, ms) => clearTimeout.bind(null, setTimeout(fn, Math.min(ms, 2e9))),
     rand: Math.random,
     kv,
-    queue: fallbackStore(!cfg.memory && indexedDbQueue(undefined, name), localStorageList(kv, name, 1e3)),
+    queue: fallbackStore(!cfg.memory && indexedDbQueue(name), localStorageList(kv, name, 1e3)),
     send: fetchTransport(cfg.url),
     lock: webLock(name),
     // `storage: memory` shares nothing with other tabs, its session starts included.
-    held: cfg.memory ? () => undefined : heldLocks(name),
+    lockNames: cfg.memory ? () => undefined : heldLocks(name),
     visible: () => document.visibilityState != 'hidden',
     connected: () => navigator.onLine,
     ctx: pageContext(),

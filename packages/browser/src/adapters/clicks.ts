@@ -12,7 +12,8 @@ export function watchClicks(track: (event: string, properties: JsonObject) => vo
     if (!el.tagName) return;
     track('Element Clicked', {
       element: el.tagName.toLowerCase() + (el.id ? '#' + el.id : ''),
-      text: (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 100),
+      // An element's textContent is never null.
+      text: el.textContent!.trim().replace(/\s+/g, ' ').slice(0, 100),
       x: Math.round(e.clientX),
       y: Math.round(e.clientY),
     });

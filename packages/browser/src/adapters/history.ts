@@ -1,14 +1,16 @@
 /** Automatic page views for multi-page sites and SPAs (pushState, replaceState, popstate, hashchange). */
 import { listen } from './listen';
 
-/** Calls `onPage` whenever the URL changes; returns the function that stops it. */
+/**
+ * Calls `onPage` whenever the URL changes; returns the function that stops listening. The history
+ * wrappers stay, so `onPage` must do nothing once the client is destroyed (core.autoPage does not).
+ */
 export function watchHistory(onPage: () => void): () => void {
   let last = location.href;
-  let active = true;
   // Deferred a tick so routers that set the title after pushState report the new title.
   const changed = () =>
     setTimeout(() => {
-      if (active && location.href != last) {
+      if (location.href != last) {
         last = location.href;
         try {
           onPage();
@@ -24,9 +26,5 @@ export function watchHistory(onPage: () => void): () => void {
       return original.apply(this, args);
     };
   }
-  const off = listen(window, 'popstate hashchange', changed);
-  return () => {
-    active = false;
-    off();
-  };
+  return listen(window, 'popstate hashchange', changed);
 }

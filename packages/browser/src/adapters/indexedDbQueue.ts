@@ -3,9 +3,10 @@ import type { Item, QueueStore } from '../core/ports';
 
 const STORE = 'q';
 
-export function indexedDbQueue(factory?: IDBFactory, name = 'headcount'): QueueStore {
+export function indexedDbQueue(name: string, factory?: IDBFactory): QueueStore {
   let db: Promise<IDBDatabase> | undefined;
-  const open = () =>
+  /** One transaction; resolves with the request's result once the transaction commits. */
+  const run = <T>(fn: (store: IDBObjectStore) => IDBRequest<T>, mode?: IDBTransactionMode) =>
     (db ||= new Promise<IDBDatabase>((resolve, reject) => {
       // Resolved here, not as a default: where IndexedDB is missing this rejects and the chain falls back.
       const req = (factory || indexedDB).open(name, 1);
@@ -17,20 +18,18 @@ export function indexedDbQueue(factory?: IDBFactory, name = 'headcount'): QueueS
       };
       req.onerror = () => reject(req.error);
     }).catch((e) => {
-      // A failed open is retried on next use: a fallback store takes the items meanwhile.
+      // A failed open (an error event, or open itself throwing) is tried again on next use: a fallback store takes the items meanwhile.
       db = undefined;
       throw e;
-    }));
-  /** One transaction; resolves with the request's result once the transaction commits. */
-  const run = <T>(fn: (store: IDBObjectStore) => IDBRequest<T>, mode?: IDBTransactionMode) =>
-    open().then(
+    })).then(
       (d) =>
         new Promise<T>((resolve, reject) => {
           // Strict: a tap is on disk before the send that could be answered, even across a power cut. No mode: read-only.
           const tx = d.transaction(STORE, mode, { durability: 'strict' });
           const req = fn(tx.objectStore(STORE));
           tx.oncomplete = () => resolve(req.result);
-          tx.onerror = tx.onabort = () => reject(tx.error);
+          // A failed request aborts its transaction (nothing here prevents that): abort covers every failure.
+          tx.onabort = () => reject(tx.error);
         }),
     );
   /** Changes and counts in one transaction: a `track` costs one. */

@@ -11,9 +11,8 @@ export function localState(memoryOnly: boolean): KeyValue {
   const storage = () => (memoryOnly ? undefined : localStorage) as Storage;
   return {
     get(key) {
-      if (key in memory) return memory[key]!;
       try {
-        return storage().getItem(key);
+        return key in memory ? memory[key]! : storage().getItem(key);
       } catch {
         return null;
       }

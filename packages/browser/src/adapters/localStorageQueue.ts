@@ -11,7 +11,7 @@ export function localStorageList(kv: KeyValue, key: string, cap: number): ItemLi
   return {
     load() {
       try {
-        return memory || JSON.parse(kv.get(key) || '[]');
+        return memory || JSON.parse(kv.get(key)!) || [];
       } catch {
         return [];
       }

@@ -2,12 +2,11 @@
  * The SDK's orchestration without a DOM: builds events, writes them to the durable queue before
  * anything is sent, sends batches under the cross-tab lock, and applies the collector's verdicts.
  */
-import type { EventType, HeadcountEvent, JsonObject } from '@headcount/schema';
+import type { ErrorResponse, EventType, HeadcountEvent, IngestResponse, JsonObject } from '@headcount/schema';
 import type { HeadcountClient, HeadcountEvents } from './api';
-import { deliver } from './batcher';
 import { createId } from './ids';
 import type { Config } from './options';
-import type { CoreEnv, Item } from './ports';
+import type { CoreEnv, Item, Reply } from './ports';
 import { parseRetryAfter, retryDelay } from './retryPolicy';
 import { createSessionMachine, type Live, type SessionRecord } from './sessionMachine';
 
@@ -24,6 +23,8 @@ export interface Core {
   reconnect(): void;
   /** Runs `fn` as if its calls were made at wall-clock time `t` (calls the script tag's stub queued). */
   replay(t: number | undefined, fn: () => void): void;
+  /** What `destroy()` also stops (the adapters' listeners); falsy entries are skipped. */
+  stops: Array<Timer | false>;
 }
 
 const ANONYMOUS_ID = 'hc_a';
@@ -57,8 +58,10 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   let retryTimer: Timer = 0;
   let pingTimer: Timer = 0;
   let lastPresence = mono();
-  let lastInput = lastPresence;
-  let lastSeen = -1e9;
+  /** Monotonic time of the last input that found a session (0: none yet; monotonic time starts at 0). */
+  let lastInput = 0;
+  /** Monotonic time of the last input handled (only read while `live`, which an input sets). */
+  let lastSeen = 0;
   /** Whether this tab's last input found a session (live or starting): input storms are thinned only then. */
   let live = false;
   /** Monotonic time of the replayed call being made, if any. */
@@ -70,6 +73,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   /** Events waiting for the next queue write; writes run one at a time, each takes all that wait. */
   let pending: Item[] = [];
   let writes: Promise<unknown> = Promise.resolve();
+  const stops: Core['stops'] = [];
 
   const newId = () => createId(now(), env.rand);
   /** `queued` from a store answer; a failed store keeps the last count. */
@@ -109,7 +113,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
 
   const drop = (item: Item, reason: string, message?: string) => {
     dropped++;
-    forget([item.k]);
     emit('drop', { reason, message, event: item.e });
   };
   const forget = (keys: string[]) => {
@@ -137,7 +140,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       e.messageId ||= k;
       e.anonymousId = anonymousId();
       if (s) {
-        Object.assign(e.context!, s.a, { sessionId: s.i });
+        Object.assign(e.context!, s.a).sessionId = s.i;
         session.seen(m);
       }
       const item = { k, e };
@@ -155,8 +158,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           soon();
           // A full batch or queue: flush now, or right after the flush in progress.
           if (queued >= cfg.perBatch || queued > cfg.cap) Promise.resolve(flushing).then(flush);
-        })
-        .catch(log);
+        });
     };
     s && 'then' in s ? s.then(add) : add(s);
   };
@@ -176,13 +178,47 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     }, cfg.interval);
   };
 
-  /** Sends one batch and applies the verdict; false when the rest must wait for a retry. */
+  /**
+   * Sends one batch and applies the collector's verdict on each event: acknowledged (stored or duplicate:
+   * deleted from the queue), refused for good (deleted and reported through `drop`), or left for a retry.
+   * A 400 or 413 on a multi-event request is split in half and each half sent, so one bad or huge event
+   * never takes its neighbours down. False when the rest must wait for a retry.
+   */
   const ship = async (items: Item[], keepalive?: boolean) => {
-    const [acked, refused, accepted, duplicates, retry] = await deliver(
-      items,
-      (part) => env.send(body(part), keepalive),
-      (header) => parseRetryAfter(header, now()),
-    );
+    const acked: Item[] = [];
+    const refused: Array<[item: Item, code: string, message?: string]> = [];
+    let accepted = 0;
+    let duplicates = 0;
+    /** The ms the collector asked to wait (`Retry-After`, else 0) when the rest must wait. */
+    let retry: number | undefined;
+    const post = async (part: Item[]): Promise<unknown> => {
+      // A network failure is a failure without Retry-After.
+      const reply = await env.send(body(part), keepalive).catch((): Reply => [0]);
+      // Went by sendBeacon: no verdict; the events stay queued and the collector dedupes a resend.
+      if (!reply) return;
+      const [status, answer, retryAfter] = reply as [number, Partial<IngestResponse & ErrorResponse>?, string?];
+      const error = answer?.error;
+      // Only the collector's JSON acknowledges: a captive portal, a proxy page or an SPA's index.html answered with 200 is a failure.
+      if (status < 300 && answer?.ok === true && typeof answer.accepted == 'number') {
+        part.forEach((item, i) => {
+          const r = answer.rejected?.find((x) => x.index === i);
+          r ? refused.push([item, r.error.code, r.error.message]) : acked.push(item);
+        });
+        accepted += answer.accepted;
+        duplicates += answer.duplicates || 0;
+      } else if (status == 413 || (status == 400 && error)) {
+        if (part[1]) {
+          const half = part.length >> 1;
+          await post(part.slice(0, half));
+          retry ?? (await post(part.slice(half)));
+        } else {
+          refused.push([part[0]!, error?.code || (status == 413 ? 'payload_too_large' : 'invalid_body'), error?.message]);
+        }
+      } else {
+        retry = parseRetryAfter(retryAfter, now());
+      }
+    };
+    await post(items);
     const done = acked.concat(refused.map((d) => d[0])).map((i) => i.k);
     if (done.length) {
       forget(done);
@@ -217,7 +253,9 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           const n = await queue.size();
           if (n > cfg.cap) {
             const old = await queue.head(n - cfg.cap);
-            queued = await queue.del(old.map((i) => i.k));
+            const keys = old.map((i) => i.k);
+            forget(keys);
+            queued = await queue.del(keys);
             old.forEach((i) => drop(i, 'queue_full'));
           }
           for (let round = ROUNDS; !retryTimer && !dead; ) {
@@ -230,7 +268,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           log(e);
         }
       })
-      .catch(log)
       .then(() => {
         flushing = 0;
       }));
@@ -271,9 +308,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       fn();
     } catch (e) {
       log(e);
-    } finally {
-      callAt = was;
     }
+    callAt = was;
   };
   /** Client calls wait, in order and keeping their time, while a session start is being decided across tabs. */
   let gate: Promise<unknown> | 0 = 0;
@@ -356,8 +392,20 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     destroy() {
       dead = true;
       session.stop();
-      [flushTimer, retryTimer, pingTimer].forEach((t) => t && t());
+      [flushTimer, retryTimer, pingTimer, ...stops].forEach((t) => t && t());
     },
+  };
+
+  const hidden = () => {
+    if (off()) return;
+    // Newest first: the oldest are the likeliest to be delivered already, by another tab or a flush.
+    let size = 0;
+    let j = mine.length;
+    while (j && (size += utf8Bytes(JSON.stringify(mine[j - 1]!.e)) + SENT_AT_BYTES) < KEEPALIVE_BYTES) j--;
+    const items = mine.slice(j);
+    forget(items.map((i) => i.k));
+    // ship never rejects: every failure is a verdict.
+    items.length && ship(items, true);
   };
 
   session.land();
@@ -378,18 +426,10 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       }
     },
     autoPage() {
-      (!cfg.isKiosk || session.check()) && client.page();
+      // Nothing after destroy (history wrappers outlive it) nor while opted out.
+      off() || ((!cfg.isKiosk || session.check()) && client.page());
     },
-    hidden() {
-      if (off()) return;
-      // Newest first: the oldest are the likeliest to be delivered already, by another tab or a flush.
-      let size = 0;
-      let j = mine.length;
-      while (j && (size += utf8Bytes(JSON.stringify(mine[j - 1]!.e)) + SENT_AT_BYTES) < KEEPALIVE_BYTES) j--;
-      const items = mine.slice(j);
-      forget(items.map((i) => i.k));
-      items.length && ship(items, true).catch(log);
-    },
+    hidden,
     visible() {
       session.check();
       soon();
@@ -399,5 +439,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       flushNow();
     },
     replay: (t, fn) => run(t && mono() - Math.max(0, now() - t), fn),
+    stops,
   };
 }

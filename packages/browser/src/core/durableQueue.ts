@@ -7,7 +7,8 @@ export interface ItemList {
   save(items: Item[]): void;
 }
 
-const byKey = (a: Item, b: Item): number => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0);
+/** Keys are unique: no two items compare equal. */
+const byKey = (a: Item, b: Item): number => (a.k < b.k ? -1 : 1);
 
 /**
  * Uses `first` while it works; items it cannot take go to `list`, and reads always merge both, so

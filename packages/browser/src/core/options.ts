@@ -24,7 +24,7 @@ const num = (value: unknown, fallback: number, min = 1): number =>
   Math.max(min, value != null && value !== '' && +value === +value ? +value : fallback);
 
 /** Booleans also come as attribute strings: present means true, except `"false"` and `"0"`. */
-const flag = (value: unknown, fallback = false): boolean => (value == null ? fallback : !/^(false|0)$/.test(String(value)));
+const flag = (value: unknown, fallback = false): boolean => (value == null ? fallback : !/^(false|0)$/.test(value as string));
 
 export function configure(o: HeadcountOptions): Config {
   const kiosk = flag(o.kiosk);

@@ -25,13 +25,11 @@ export interface KeyValue {
   set(key: string, value: string | null): void;
 }
 
-/** The collector's answer to one request; `undefined` when it went by sendBeacon and no answer will come. */
-export interface Reply {
-  status: number;
-  body?: unknown;
-  /** The `Retry-After` header as sent. */
-  retryAfter?: string | null;
-}
+/**
+ * The collector's answer to one request: status, parsed JSON body (if any) and the `Retry-After` header
+ * as sent; `undefined` when it went by sendBeacon and no answer will come. A tuple: no names in the bundle.
+ */
+export type Reply = [status: number, body?: unknown, retryAfter?: string | null];
 
 /** Posts one JSON body to `/v1/batch`; rejects on network failure. */
 export type Transport = (body: string, keepalive?: boolean) => Promise<Reply | undefined>;
@@ -50,7 +48,7 @@ export interface CoreEnv {
   /** Runs `fn` while holding the cross-tab lock `name` (`q`: the sender, `s`: session starts); never rejects for lack of locks. */
   lock(name: string, fn: () => unknown): Promise<unknown>;
   /** Names (as given to `lock`) of the cross-tab locks held now that start with `prefix`; undefined without Web Locks. */
-  held(prefix: string): Promise<string[]> | undefined;
+  lockNames(prefix: string): Promise<string[]> | undefined;
   visible(): boolean;
   connected(): boolean;
   /** Page, device and library context at the time of the call. */

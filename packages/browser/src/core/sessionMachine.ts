@@ -67,7 +67,7 @@ export function createSessionMachine(
   let lastWall = 0;
   let cancel: (() => void) | 0 = 0;
   let starting: Promise<SessionRecord | undefined> | 0 = 0;
-  /** Releases the lock that announces the session this tab started (see begin). */
+  /** Releases the lock that announces the session this tab started (see begin); a no-op once released. */
   let unannounce: (() => void) | 0 = 0;
   /** Sessions this tab saw end: an announcement of one of them may outlive it by a moment. */
   const gone: string[] = [];
@@ -110,7 +110,7 @@ export function createSessionMachine(
     if (cur) {
       const t = now();
       if (mono() - lastMono >= o.idle) end('idle', lastWall);
-      else if (t - cur.s >= o.maxDuration) end('max_duration', Math.min(t, cur.s + o.maxDuration));
+      else if (t - cur.s >= o.maxDuration) end('max_duration', cur.s + o.maxDuration);
     }
     if (cur && !cancel) arm();
     return cur;
@@ -141,11 +141,11 @@ export function createSessionMachine(
     (starting ||= env
       .lock('s', () => {
         if (check()) return;
-        const asked = env.held('d');
+        const asked = env.lockNames('d');
         // Without Web Locks nothing is announced: the start is decided at once.
         if (!asked) return start(m);
         return asked.then(async (names) => {
-          const [told] = names.map((name) => JSON.parse(name.slice(1)) as [SessionRecord, string]).filter(([r]) => !gone.includes(r.i));
+          const told = names.map((name) => JSON.parse(name.slice(1)) as [SessionRecord, string]).find(([r]) => !gone.includes(r.i));
           if (told) {
             write(told[0]);
             hooks.visitor(told[1]);
@@ -154,8 +154,8 @@ export function createSessionMachine(
           start(m);
           // Taken before 's' is released, so the next tab to hold 's' finds it.
           const name = 'd' + JSON.stringify([cur, hooks.visitor()]);
-          await new Promise((held) =>
-            env.lock(name, () => (held(0), new Promise((r) => (unannounce = () => (r(0), (unannounce = 0)), env.later(unannounce, 5e3))))),
+          await new Promise<void>((held) =>
+            env.lock(name, () => (held(), new Promise<void>((r) => env.later((unannounce = r), 5e3)))),
           );
         });
       })

@@ -27,7 +27,7 @@ describe('fetchTransport', () => {
       expect(seen.method).toBe('POST');
       expect(seen.headers!['content-type']).toMatch(/^text\/plain/);
       expect(seen.body).toBe('{"batch":[],"writeKey":"wk"}');
-      expect(reply).toEqual({ status: 503, body: { error: { code: 'database_unavailable', message: 'later' } }, retryAfter: '7' });
+      expect(reply).toEqual([503, { error: { code: 'database_unavailable', message: 'later' } }, '7']);
     } finally {
       server.close();
     }

@@ -32,7 +32,7 @@ afterEach(() => {
 });
 
 describe.each([
-  ['indexedDbQueue', () => indexedDbQueue(new IDBFactory())],
+  ['indexedDbQueue', () => indexedDbQueue('headcount', new IDBFactory())],
   ['localStorageList', () => fallbackStore(false, localStorageList())],
   ['memoryStore', () => memoryStore()],
 ])('%s', (_name, make) => {
@@ -53,13 +53,13 @@ describe.each([
 describe('indexedDbQueue', () => {
   it('is shared by every tab of the origin and survives a reload', async () => {
     const idb = new IDBFactory();
-    const tab1 = indexedDbQueue(idb);
-    const tab2 = indexedDbQueue(idb);
+    const tab1 = indexedDbQueue('headcount', idb);
+    const tab2 = indexedDbQueue('headcount', idb);
     await tab1.put([item('1')]);
     await tab2.put([item('2')]);
     expect(await keys(tab1)).toEqual(['1', '2']);
     await tab2.del(['1']);
-    const reloaded = indexedDbQueue(idb);
+    const reloaded = indexedDbQueue('headcount', idb);
     expect(await keys(reloaded)).toEqual(['2']);
   });
 
@@ -67,7 +67,23 @@ describe('indexedDbQueue', () => {
     const idb = new IDBFactory();
     let fail = true;
     const flaky = { open: (name: string, v?: number) => (fail ? brokenIndexedDb.open(name, v) : idb.open(name, v)) } as IDBFactory;
-    const q = indexedDbQueue(flaky);
+    const q = indexedDbQueue('headcount', flaky);
+    await expect(q.put([item('1')])).rejects.toThrow();
+    fail = false;
+    await q.put([item('2')]);
+    expect(await keys(q)).toEqual(['2']);
+  });
+
+  it('tries to open again after open itself threw (a blocked IndexedDB throws rather than failing the request)', async () => {
+    const idb = new IDBFactory();
+    let fail = true;
+    const throwing = {
+      open(name: string, v?: number) {
+        if (fail) throw new DOMException('IndexedDB is unavailable', 'InvalidStateError');
+        return idb.open(name, v);
+      },
+    } as IDBFactory;
+    const q = indexedDbQueue('headcount', throwing);
     await expect(q.put([item('1')])).rejects.toThrow();
     fail = false;
     await q.put([item('2')]);
@@ -75,7 +91,7 @@ describe('indexedDbQueue', () => {
   });
 
   it('rejects when IndexedDB cannot open', async () => {
-    await expect(indexedDbQueue(brokenIndexedDb).put([item('x')])).rejects.toThrow();
+    await expect(indexedDbQueue('headcount', brokenIndexedDb).put([item('x')])).rejects.toThrow();
   });
 });
 
@@ -94,7 +110,7 @@ describe('localStorageList', () => {
 
 describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
   it('uses IndexedDB while it works', async () => {
-    const q = fallbackStore(indexedDbQueue(new IDBFactory()), localStorageList());
+    const q = fallbackStore(indexedDbQueue('headcount', new IDBFactory()), localStorageList());
     await q.put([item('1')]);
     expect(storage.getItem('hc_q')).toBeNull();
     expect(await keys(q)).toEqual(['1']);
@@ -103,7 +119,7 @@ describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
   it('falls back to localStorage when IndexedDB fails, then to memory when localStorage is full', async () => {
     storage = memoryStorage(600);
     vi.stubGlobal('localStorage', storage);
-    const q = fallbackStore(indexedDbQueue(brokenIndexedDb), localStorageList());
+    const q = fallbackStore(indexedDbQueue('headcount', brokenIndexedDb), localStorageList());
     for (const k of ['1', '2', '3', '4', '5', '6', '7', '8']) await q.put([item(k)]);
     expect(await q.put([item('9')])).toBe(9);
     await q.del(['9']);
@@ -118,10 +134,10 @@ describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
   });
 
   it('sends after a reload what an earlier page left in localStorage, though IndexedDB works now', async () => {
-    const earlier = fallbackStore(indexedDbQueue(brokenIndexedDb), localStorageList());
+    const earlier = fallbackStore(indexedDbQueue('headcount', brokenIndexedDb), localStorageList());
     await earlier.put([item('1')]);
     const idb = new IDBFactory();
-    const reloaded = fallbackStore(indexedDbQueue(idb), localStorageList());
+    const reloaded = fallbackStore(indexedDbQueue('headcount', idb), localStorageList());
     // Counts every store: one event in IndexedDB, one left in localStorage.
     expect(await reloaded.put([item('2')])).toBe(2);
     expect(await keys(reloaded)).toEqual(['1', '2']);
@@ -132,7 +148,7 @@ describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
 
   it('falls back when localStorage itself is unreachable', async () => {
     vi.stubGlobal('localStorage', undefined);
-    const q = fallbackStore(indexedDbQueue(brokenIndexedDb), localStorageList());
+    const q = fallbackStore(indexedDbQueue('headcount', brokenIndexedDb), localStorageList());
     await q.put([item('1')]);
     await q.put([item('2')]);
     expect(await keys(q)).toEqual(['1', '2']);

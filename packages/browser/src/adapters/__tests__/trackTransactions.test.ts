@@ -10,7 +10,7 @@ afterEach(() => {
 // Issue 16: the queue write and the count that follows it (status().queued, the full-batch check) share one transaction.
 it('every track runs one IndexedDB transaction, which writes the event and counts the queue', async () => {
   const transaction = vi.spyOn(IDBDatabase.prototype, 'transaction');
-  const queue = indexedDbQueue(new IDBFactory());
+  const queue = indexedDbQueue('headcount', new IDBFactory());
   // No flush during the test: only the writes open transactions.
   const tab = createWorld().tab({ flushInterval: 3600, batchSize: 100 }, { queue });
   const { client } = tab.core;

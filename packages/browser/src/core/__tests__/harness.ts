@@ -8,7 +8,7 @@ import type { HeadcountOptions } from '../api';
 import { createCore, type Core } from '../client';
 import { memoryStore } from '../durableQueue';
 import { configure } from '../options';
-import type { CoreEnv, Item, KeyValue, QueueStore, Reply } from '../ports';
+import type { CoreEnv, Item, KeyValue, QueueStore } from '../ports';
 
 export interface SentRequest {
   body: BatchRequest;
@@ -19,7 +19,14 @@ export interface SentRequest {
   queuedKeys: string[];
 }
 
-export type Responder = (req: SentRequest) => Reply | undefined | Promise<Reply | undefined>;
+/** What the fake collector answers (the transport's `Reply` tuple, by name); `undefined`: a sendBeacon, no answer. */
+export interface Answer {
+  status: number;
+  body?: unknown;
+  retryAfter?: string | null;
+}
+
+export type Responder = (req: SentRequest) => Answer | undefined | Promise<Answer | undefined>;
 
 /** 200 with every event accepted. */
 export const acceptAll: Responder = (req) => ({ status: 200, body: ok(req.body.batch.length) });
@@ -137,7 +144,8 @@ export function createWorld({ processes }: WorldOptions = {}) {
             queuedKeys: queued.map((i) => i.k),
           };
           requests.push(req);
-          return responder(req);
+          const a = await responder(req);
+          return a && [a.status, a.body, a.retryAfter];
         },
         // A mutex per name: one sender, one session start at a time across the world's tabs.
         lock(name, fn) {
@@ -154,7 +162,7 @@ export function createWorld({ processes }: WorldOptions = {}) {
           return run;
         },
         // The lock manager is one for the whole world: what it holds is known at once, unlike storage.
-        held: (prefix) => (processes?.locks ? Promise.resolve([...heldNow].filter((n) => n.startsWith(prefix))) : undefined),
+        lockNames: (prefix) => (processes?.locks ? Promise.resolve([...heldNow].filter((n) => n.startsWith(prefix))) : undefined),
         visible: () => visible,
         connected: () => true,
         ctx: () => ({ page: { url: 'https://museum.test/', path: '/' } }),
