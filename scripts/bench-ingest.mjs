@@ -27,7 +27,8 @@
 //   BENCH_DURATION          seconds of each measured run (default 4); the warm-ups take 3 s each
 //   BENCH_CONNECTIONS       concurrent connections (default 16)
 //   BENCH_BATCH_SIZE        events per batch request (default 100); the worst case spreads them over as many sessions
-//   BENCH_SESSIONS          distinct visitor sessions (default 1000)
+//   BENCH_INGEST_SESSIONS   distinct visitor sessions the events come from (default 1000; not BENCH_SESSIONS, which
+//                           sizes the stored history of bench-active and bench-dashboard in the same `pnpm bench`)
 //   BENCH_SESSIONS_PER_BATCH sessions one batch's events belong to in the batch scenario (default 10; a browser's flush is 1)
 //   BENCH_PROFILE=DIR       profile the collector: V8 CPU profile (--cpu-prof) and per-statement SQL timings
 //                           written to DIR, summarized per scenario at the end (the collector then runs through
@@ -59,7 +60,7 @@ const env = process.env;
 const DURATION = envNumber('BENCH_DURATION', 4);
 const CONNECTIONS = Math.round(envNumber('BENCH_CONNECTIONS', 16));
 const BATCH_SIZE = Math.round(envNumber('BENCH_BATCH_SIZE', 100));
-const SESSIONS = Math.round(envNumber('BENCH_SESSIONS', 1000));
+const SESSIONS = Math.round(envNumber('BENCH_INGEST_SESSIONS', 1000));
 const SESSIONS_PER_BATCH = Math.round(envNumber('BENCH_SESSIONS_PER_BATCH', 10));
 const WARMUP = 3;
 const PROFILE_DIR = env.BENCH_PROFILE ? resolve(env.BENCH_PROFILE) : null;
@@ -298,7 +299,7 @@ async function main() {
     const cpus = machineCpus();
     log(`Headcount ingest bench: PostgreSQL ${serverInfo.version} (shared_buffers ${serverInfo.shared_buffers}, synchronous_commit ${serverInfo.synchronous_commit}, fsync ${serverInfo.fsync}), node ${process.version}, ${cpus.length} CPU ${cpus[0]?.model ?? ''}`);
     if (env.BENCH_COLLECTOR_DIST) log(`collector build: ${DIST}`);
-    log(`database ${database.name}; ${CONNECTIONS} connections; ${RUNS} runs of ~${DURATION} s per scenario, in rounds; ${SESSIONS} sessions${PROFILE_DIR ? `; PROFILING into ${PROFILE_DIR}` : ''}`);
+    log(`database ${database.name}; ${CONNECTIONS} connections; ${RUNS} runs of ~${DURATION} s per scenario, in rounds; events from ${SESSIONS} visitor sessions${PROFILE_DIR ? `; PROFILING into ${PROFILE_DIR}` : ''}`);
 
     collector = await startCollectorProcess({
       command: PROFILE_DIR
