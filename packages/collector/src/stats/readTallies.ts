@@ -1,8 +1,8 @@
 import type { Queryable } from '../storage/database';
-import { binder, hasFilters, type StatsFilters } from '../storage/statsFilters';
+import { binder, type StatsFilters } from '../storage/statsFilters';
 import { addRows, type RollupRow } from './refreshRollups';
 import { tallyVisits, type BucketSql } from './tallyVisits';
-import { Tallies, type Dimension } from './visitMeasures';
+import { SEGMENT_FILTERS, segmentName, Tallies, type Dimension } from './visitMeasures';
 
 /** How a request groups time: chart intervals in its zone, the whole range, or the hour of the day. */
 export type Unit = 'minute' | 'hour' | 'day' | 'all' | 'hourOfDay';
@@ -26,19 +26,28 @@ export function bucketSql(unit: Unit, timezone: string): BucketSql {
   };
 }
 
+/** The rolled-up segment that holds the visits the filters keep: '' without filters, undefined when none does. */
+function segmentOf(filters: StatsFilters): string | undefined {
+  const set = Object.entries(filters).filter(([, value]) => value !== undefined);
+  if (set.length === 0) return '';
+  const [[name, value]] = set as [[string, string]];
+  return set.length === 1 && (SEGMENT_FILTERS as readonly string[]).includes(name) ? segmentName(name as (typeof SEGMENT_FILTERS)[number], value) : undefined;
+}
+
 interface HourPlan { hour: Date; pending: boolean; whole: boolean; day_start: Date; day_end: Date; app_tz: string }
 
 /**
  * The measures of the visits in the range, per bucket label, for the given dimensions: rolled-up hours and days
- * where they hold (no filters, whole-hour zones, not changed since rolled up), the visits themselves for the rest
- * (the range's partial hours, hours changed since, filtered requests, minutes). Visitors are merged only for
+ * where they hold (no filter or one rolled up as a segment, whole-hour zones, not changed since rolled up), the
+ * visits themselves for the rest (the range's partial hours, hours changed since, other filters, minutes). Visitors are merged only for
  * `visitorDims`.
  */
 export async function readTallies(db: Queryable, range: TallyRange, unit: Unit, dims: Dimension[], visitorDims: Dimension[]): Promise<Tallies> {
   const bucket = bucketSql(unit, range.timezone);
   const tallies = new Tallies();
   const direct = (from: Date, to: Date) => tallyVisits(db, { ...range, from, to, bucket, dims: new Set(dims) }, tallies);
-  if (hasFilters(range.filters) || unit === 'minute') return direct(range.from, range.to);
+  const segment = segmentOf(range.filters);
+  if (segment === undefined || unit === 'minute') return direct(range.from, range.to);
 
   const plan = await db.query<HourPlan>(
     `SELECT h AS hour, EXISTS (SELECT 1 FROM stats_pending p WHERE p.app_id = $1 AND p.hour = h) AS pending,
@@ -70,12 +79,13 @@ export async function readTallies(db: Queryable, range: TallyRange, unit: Unit, 
   const inDays = new Set([...days.values()].flat());
   const hours = full.filter((p) => !inDays.has(p));
 
-  const params: unknown[] = [range.appId, dims, visitorDims, hours.map((p) => p.hour), [...days.keys()].map((ms) => new Date(ms)), range.timezone];
+  const params: unknown[] = [range.appId, dims, visitorDims, hours.map((p) => p.hour), [...days.keys()].map((ms) => new Date(ms)), range.timezone,
+    segment];
   const rows = await db.query<RollupRow>(
     `SELECT ${bucket('r.bucket', binder(params))} AS label, r.dim, r.key, r.sessions, r.bounces, r.duration_seconds, r.session_events,
        r.pageviews, r.events, CASE WHEN r.dim = ANY($3::text[]) THEN r.visitors END AS visitors
      FROM stats_rollups r
-     WHERE r.app_id = $1 AND r.dim = ANY($2::text[])
+     WHERE r.app_id = $1 AND r.segment = $7 AND r.dim = ANY($2::text[])
        AND ((r.span = 'hour' AND r.bucket = ANY($4::timestamptz[])) OR (r.span = 'day' AND r.tz = $6 AND r.bucket = ANY($5::timestamptz[])))`,
     params,
   );

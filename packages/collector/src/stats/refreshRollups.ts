@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '../storage/database';
 import { tallyVisits, type BucketSql } from './tallyVisits';
 import { decodeSketch, encodeSketch } from './visitorSketch';
-import { Tallies, visitorsOf } from './visitMeasures';
+import { segmentedDim, splitDim, Tallies, visitorsOf } from './visitMeasures';
 
 // Any constant works: one collector of those sharing a database rolls up at a time.
 export const ROLLUP_LOCK = 7_280_003;
@@ -33,11 +33,12 @@ function runsOf(hours: number[]): Array<[number, number]> {
 /** Replaces the rows of the given buckets of one span with the tallies (labelled by bucket start, ISO). */
 async function store(tx: Queryable, appId: string, span: 'hour' | 'day', tz: string, buckets: Date[], tallies: Tallies): Promise<void> {
   await tx.query('DELETE FROM stats_rollups WHERE app_id = $1 AND span = $2 AND bucket = ANY($3::timestamptz[])', [appId, span, buckets]);
-  const columns: unknown[][] = Array.from({ length: 10 }, () => []);
+  const columns: unknown[][] = Array.from({ length: 11 }, () => []);
   for (const [bucket, dims] of tallies.buckets) {
-    for (const [dim, keys] of dims) {
+    for (const [name, keys] of dims) {
+      const { segment, dim } = splitDim(name);
       for (const [key, tally] of keys) {
-        const row = [bucket, dim, key, tally.sessions, tally.bounces, tally.durationSeconds, tally.sessionEvents, tally.pageviews,
+        const row = [bucket, segment, dim, key, tally.sessions, tally.bounces, tally.durationSeconds, tally.sessionEvents, tally.pageviews,
           tally.events, encodeSketch(visitorsOf(tally)).toString('hex')];
         row.forEach((value, i) => columns[i]!.push(value));
       }
@@ -45,10 +46,11 @@ async function store(tx: Queryable, appId: string, span: 'hour' | 'day', tz: str
   }
   if (columns[0]!.length === 0) return;
   await tx.query(
-    `INSERT INTO stats_rollups (app_id, span, tz, bucket, dim, key, sessions, bounces, duration_seconds, session_events, pageviews, events, visitors)
-     SELECT $1, $2, $3, b, d, k, s, bo, du, se, pv, ev, decode(v, 'hex')
-     FROM unnest($4::timestamptz[], $5::text[], $6::text[], $7::integer[], $8::integer[], $9::float8[], $10::integer[], $11::integer[],
-       $12::integer[], $13::text[]) AS r(b, d, k, s, bo, du, se, pv, ev, v)`,
+    `INSERT INTO stats_rollups (app_id, span, tz, bucket, segment, dim, key, sessions, bounces, duration_seconds, session_events, pageviews,
+       events, visitors)
+     SELECT $1, $2, $3, b, sg, d, k, s, bo, du, se, pv, ev, decode(v, 'hex')
+     FROM unnest($4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::integer[], $9::integer[], $10::float8[], $11::integer[],
+       $12::integer[], $13::integer[], $14::text[]) AS r(b, sg, d, k, s, bo, du, se, pv, ev, v)`,
     [appId, span, tz, ...columns],
   );
 }
@@ -65,7 +67,7 @@ async function rollUpDays(tx: Queryable, appId: string, hours: Date[]): Promise<
   );
   for (const { tz, day_start: start, day_end: end } of days) {
     const rows = await tx.query<RollupRow>(
-      `SELECT '' AS label, dim, key, sessions, bounces, duration_seconds, session_events, pageviews, events, visitors
+      `SELECT '' AS label, segment, dim, key, sessions, bounces, duration_seconds, session_events, pageviews, events, visitors
        FROM stats_rollups WHERE app_id = $1 AND span = 'hour' AND bucket >= $2 AND bucket < $3`,
       [appId, start, end],
     );
@@ -77,6 +79,8 @@ async function rollUpDays(tx: Queryable, appId: string, hours: Date[]): Promise<
 
 /** A stored rollup row as the readers select it (`visitors` may be left out). */
 export interface RollupRow {
+  /** Absent: the rows of one segment, read as plain dimensions. */
+  segment?: string;
   label: string; dim: string; key: string | null; sessions: number; bounces: number; duration_seconds: number;
   session_events: number; pageviews: number; events: number; visitors: Uint8Array | null;
 }
@@ -84,7 +88,7 @@ export interface RollupRow {
 /** Adds stored rows to tallies, under the bucket label `labelOf` gives each row. */
 export function addRows(tallies: Tallies, rows: RollupRow[], labelOf: (row: RollupRow) => string = (row) => row.label): void {
   for (const row of rows) {
-    tallies.add(labelOf(row), row.dim, row.key, {
+    tallies.add(labelOf(row), segmentedDim(row.segment ?? '', row.dim), row.key, {
       sessions: row.sessions, bounces: row.bounces, durationSeconds: row.duration_seconds, sessionEvents: row.session_events,
       pageviews: row.pageviews, events: row.events,
     }, undefined, row.visitors ? decodeSketch(row.visitors) : undefined);
@@ -116,7 +120,7 @@ export async function refreshRollups(db: Database, batchHours = ROLLUP_BATCH_HOU
       if (!app) continue;
       const tallies = new Tallies();
       for (const [from, to] of runsOf([...hourSet])) {
-        await tallyVisits(tx, { appId, from: new Date(from), to: new Date(to), filters: {}, bucket: UTC_HOUR }, tallies);
+        await tallyVisits(tx, { appId, from: new Date(from), to: new Date(to), filters: {}, bucket: UTC_HOUR, segments: true }, tallies);
       }
       const hours = [...hourSet].map((ms) => new Date(ms));
       await store(tx, appId, 'hour', 'UTC', hours, tallies);

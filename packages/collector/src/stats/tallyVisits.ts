@@ -2,7 +2,7 @@ import { SESSION_ENDED, SESSION_STARTED } from '@headcount/schema';
 import type { Queryable } from '../storage/database';
 import { binder, hasFilters, MAX_ALIAS_HOPS, PAGE_PATH_SQL, sessionFilterSql, type Bind, type StatsFilters } from '../storage/statsFilters';
 import { visitorHash } from './visitorSketch';
-import { durationBucket, eventsBucket, Tallies } from './visitMeasures';
+import { durationBucket, eventsBucket, SEGMENT_FILTERS, segmentedDim, segmentName, Tallies } from './visitMeasures';
 
 /** How stored times become bucket labels: SQL of a timestamptz column, given a bind for parameters. */
 export type BucketSql = (column: string, bind: Bind) => string;
@@ -15,6 +15,8 @@ export interface VisitsQuery {
   bucket: BucketSql;
   /** The dimensions to count (default: all). */
   dims?: ReadonlySet<string>;
+  /** Also count every dimension per segment (the rollup job), for one-filter views. */
+  segments?: boolean;
 }
 
 const LIFECYCLE = [SESSION_STARTED, SESSION_ENDED];
@@ -123,9 +125,19 @@ export async function tallyVisits(db: Queryable, query: VisitsQuery, into = new 
       ['duration', durationBucket(v.duration)], ['eventsPerSession', eventsBucket(v.event_count)],
       ['touch', JSON.stringify([v.channel, v.source])],
     ];
-    for (const [dim, k] of keys) if (wanted(dim)) into.add(v.bucket, dim, k, visit, visitor);
-    if (wanted('page')) for (const [page, n] of h?.pages ?? []) into.add(v.bucket, 'page', page, { sessions: 1, pageviews: n, events: n }, visitor);
-    if (wanted('event')) for (const [name, n] of h?.names ?? []) into.add(v.bucket, 'event', name, { sessions: 1, events: n }, visitor);
+    const segments = [''];
+    if (query.segments) {
+      for (const filter of SEGMENT_FILTERS) {
+        const value = keys.find(([dim]) => dim === filter)?.[1];
+        if (value !== null && value !== undefined) segments.push(segmentName(filter, value));
+      }
+    }
+    for (const segment of segments) {
+      const dim = (name: string) => segmentedDim(segment, name);
+      for (const [name, k] of keys) if (wanted(name)) into.add(v.bucket, dim(name), k, visit, visitor);
+      if (wanted('page')) for (const [page, n] of h?.pages ?? []) into.add(v.bucket, dim('page'), page, { sessions: 1, pageviews: n, events: n }, visitor);
+      if (wanted('event')) for (const [name, n] of h?.names ?? []) into.add(v.bucket, dim('event'), name, { sessions: 1, events: n }, visitor);
+    }
   }
 
   for (const row of loose) {

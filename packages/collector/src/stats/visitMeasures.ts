@@ -20,6 +20,20 @@ export const DIMENSIONS = ['total', 'entry', 'exit', 'channel', 'source', 'campa
   'duration', 'eventsPerSession', 'touch', 'page', 'event'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
+/** Filters a view often has one of: the visits each value keeps are rolled up too, as a segment. */
+export const SEGMENT_FILTERS = ['channel', 'source', 'campaign', 'device', 'browser', 'os'] as const;
+export type SegmentFilter = (typeof SEGMENT_FILTERS)[number];
+
+/** The segment of the visits a filter keeps (`source=google`); '' is every visit. */
+export const segmentName = (filter: SegmentFilter, value: string) => `${filter}=${value}`;
+
+/** Tallies name a segment's dimension `${segment}\u0000${dim}`; the plain name is every visit's. */
+export const segmentedDim = (segment: string, dim: string) => (segment === '' ? dim : `${segment}\u0000${dim}`);
+export function splitDim(name: string): { segment: string; dim: string } {
+  const at = name.lastIndexOf('\u0000');
+  return at < 0 ? { segment: '', dim: name } : { segment: name.slice(0, at), dim: name.slice(at + 1) };
+}
+
 /** Ordered buckets of the kiosk distributions: [label, upper bound (exclusive for seconds, inclusive for counts)]. */
 export const DURATION_BUCKETS: Array<[string, number]> = [['<10s', 10], ['10-30s', 30], ['30s-1m', 60], ['1-3m', 180],
   ['3-10m', 600], ['10-30m', 1800], ['30m+', Infinity]];

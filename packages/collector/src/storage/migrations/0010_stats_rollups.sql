@@ -6,6 +6,8 @@ CREATE TABLE stats_rollups (
   span text NOT NULL,
   tz text NOT NULL,
   bucket timestamptz NOT NULL,
+  -- '' for every visit; 'source=google' (a filter and its value) for the visits a one-filter view keeps.
+  segment text NOT NULL DEFAULT '',
   dim text NOT NULL,
   key text,
   sessions integer NOT NULL,
@@ -17,7 +19,7 @@ CREATE TABLE stats_rollups (
   -- The visitors, as a mergeable sketch (src/stats/visitorSketch.ts).
   visitors bytea NOT NULL
 );
-CREATE INDEX stats_rollups_read ON stats_rollups (app_id, dim, span, bucket);
+CREATE INDEX stats_rollups_read ON stats_rollups (app_id, segment, dim, span, bucket);
 CREATE INDEX stats_rollups_bucket ON stats_rollups (app_id, span, bucket);
 
 -- Hours whose stored visits or events changed since they were rolled up: the readers count them from the
