@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EventContext, EventType, HeadcountEvent, JsonObject } from '@headcount/schema';
 import { CopyRow } from './copyRow';
 import { correctClockSkew } from './correctClockSkew';
@@ -27,8 +28,13 @@ export interface NormalizedEvent {
   /** Top-level fields the wire format does not name (Segment's `channel`, `integrations`, `projectId`...), kept as sent. */
   extra: JsonObject | null;
   /**
-   * The stored columns (all but app and session, in `STORED_COLUMNS` order) as COPY text, built once: the
-   * insert's rows and the event's size.
+   * The context but its page (null when there is nothing else): the same on most events of a visit, it is stored
+   * once per app in event_contexts under `key` (a hash of its text); `copyField` is that text as a COPY field.
+   */
+  sharedContext: { key: string; copyField: string } | null;
+  /**
+   * The stored columns (all but app, session and the shared context, in `STORED_COLUMNS` order) as COPY text,
+   * built once: the insert's rows and the event's size. Its context column holds the page only.
    */
   copyRow: string;
   /** The stored size in bytes (the fields as PostgreSQL reads them, without COPY's escapes). */
@@ -118,14 +124,23 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
     traits: hasTraits ? ((event as { traits?: JsonObject }).traits ?? {}) : null,
     context: merged,
     extra: extraFieldsOf(event),
+    sharedContext: null,
     copyRow: '',
     bytes: 0,
     storable: true,
   };
-  const row = copyRowOf(normalized);
+  // The page is the event's own; the rest of the context is shared with the visit's other events (stored once).
+  const { page, ...shared } = merged;
+  const sharedJson = Object.keys(shared).length > 0 ? JSON.stringify(shared) : null;
+  const sharedField = sharedJson === null ? null : new CopyRow().jsonText(sharedJson);
+  if (sharedJson !== null && sharedField !== null) {
+    normalized.sharedContext = { key: createHash('sha256').update(sharedJson).digest('hex').slice(0, 32), copyField: sharedField.toString() };
+  }
+  const row = copyRowOf(normalized, sharedJson === null ? merged : page === undefined ? null : { page });
   normalized.copyRow = row.toString();
-  normalized.bytes = Buffer.byteLength(normalized.copyRow) - row.escapes;
-  normalized.storable = row.storable;
+  normalized.bytes = Buffer.byteLength(normalized.copyRow) - row.escapes
+    + (sharedField === null ? 0 : Buffer.byteLength(sharedField.toString()) - sharedField.escapes);
+  normalized.storable = row.storable && (sharedField?.storable ?? true);
   return normalized;
 }
 
@@ -133,12 +148,12 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
 export const STORED_COLUMNS = `message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
   "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra`;
 
-function copyRowOf(e: NormalizedEvent): CopyRow {
+function copyRowOf(e: NormalizedEvent, ownContext: EventContext | null): CopyRow {
   return new CopyRow()
     .text(e.messageId).raw(e.type).text(e.event).text(e.name)
     .text(e.anonymousId).text(e.userId).text(e.previousId).text(e.groupId)
     .time(e.timestamp).time(e.originalTimestamp).time(e.sentAt).time(e.receivedAt)
-    .json(e.properties).json(e.traits).json(e.context).json(e.extra);
+    .json(e.properties).json(e.traits).json(ownContext).json(e.extra);
 }
 
 /** Whose sessions an event joins: the device's anonymousId, else the userId (server-side libraries). */

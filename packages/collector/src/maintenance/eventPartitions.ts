@@ -1,4 +1,5 @@
 import type { Queryable } from '../storage/database';
+import { removeUnnamedContexts } from '../storage/eventsRepository';
 
 const MONTHS_AHEAD = 3;
 // Events in the default partition within this window get a month partition of their own; wilder clocks stay there.
@@ -50,7 +51,11 @@ export async function maintainEventPartitions(tx: Queryable, now: Date): Promise
       const end = endOfPartition(name);
       if (!end || end.getTime() > cutoff) continue;
       const [rows] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name}`);
+      const named = await tx.query<{ app_id: string; keys: string[] }>(
+        `SELECT app_id, array_agg(DISTINCT context_key::text) AS keys FROM ${name} WHERE context_key IS NOT NULL GROUP BY app_id`);
       await tx.exec(`DROP TABLE ${name}`);
+      // The shared contexts only the month's events named go with them.
+      for (const { app_id: appId, keys } of named) await removeUnnamedContexts(tx, appId, keys);
       dropped.push(name);
       droppedEvents += rows?.n ?? 0;
     }

@@ -1,5 +1,6 @@
 import { isDatabaseTimeout, type Database, type Queryable } from '../storage/database';
 import { createDeadLetterRepository, DEAD_LETTER_DAYS } from '../storage/deadLetterRepository';
+import { removeUnnamedContexts } from '../storage/eventsRepository';
 import { maintainEventPartitions, type PartitionsResult } from './eventPartitions';
 
 const DAY_MS = 86_400_000;
@@ -43,14 +44,16 @@ async function removeBatch(tx: Queryable, table: string, column: string, appId: 
 
 async function removeEvents(tx: Queryable, appId: string, before: Date, batch: number): Promise<number> {
   // Partitioned: the batch is chosen by id, and the time bound prunes the partitions to read.
-  const rows = await tx.query<{ n: number }>(
+  const rows = await tx.query<{ n: number; contexts: string[] }>(
     `WITH gone AS (
        DELETE FROM events WHERE app_id = $1 AND "timestamp" < $2
          AND id = ANY(ARRAY(SELECT id FROM events WHERE app_id = $1 AND "timestamp" < $2 LIMIT ${batch}))
-       RETURNING 1)
-     SELECT count(*)::int AS n FROM gone`,
+       RETURNING context_key)
+     SELECT count(*)::int AS n, coalesce(array_agg(DISTINCT context_key::text) FILTER (WHERE context_key IS NOT NULL), '{}') AS contexts FROM gone`,
     [appId, before],
   );
+  // The shared contexts only those events named go with them.
+  await removeUnnamedContexts(tx, appId, rows[0]?.contexts ?? []);
   return rows[0]?.n ?? 0;
 }
 

@@ -1,5 +1,6 @@
 import type { Database, Queryable } from './database';
 import { createDeadLetterRepository } from './deadLetterRepository';
+import { removeUnnamedContexts } from './eventsRepository';
 import { createIdentityRepository } from './identityRepository';
 
 /** Who to erase: a user (with every id aliased into it and every linked anonymousId), or one anonymousId. */
@@ -36,14 +37,17 @@ export async function erasePerson(db: Database, appId: string, person: Person): 
     const all = [...new Set([...userIds, ...anonymousIds])];
     const params = [appId, userIds, anonymousIds];
     // Their dedupe keys go too: a messageId names the person's event as much as the event does.
-    const [gone] = await tx.query<{ n: number }>(
+    const [gone] = await tx.query<{ n: number; contexts: string[] }>(
       `WITH gone AS (
          DELETE FROM events WHERE app_id = $1 AND (user_id = ANY($2::text[]) OR anonymous_id = ANY($3::text[]) OR previous_id = ANY($3::text[]))
-         RETURNING message_id
+         RETURNING message_id, context_key
        ), keys AS (DELETE FROM event_ids WHERE app_id = $1 AND message_id IN (SELECT message_id FROM gone) RETURNING 1)
-       SELECT (SELECT count(*) FROM gone)::int AS n, (SELECT count(*) FROM keys)::int AS k`,
+       SELECT (SELECT count(*) FROM gone)::int AS n, (SELECT count(*) FROM keys)::int AS k,
+         (SELECT coalesce(array_agg(DISTINCT context_key::text), '{}') FROM gone WHERE context_key IS NOT NULL) AS contexts`,
       params);
     const events = gone?.n ?? 0;
+    // Their shared contexts (user agent, campaign, session id...) go too, unless another person's events name them.
+    await removeUnnamedContexts(tx, appId, gone?.contexts ?? []);
     const sessions = await count(tx,
       `DELETE FROM sessions WHERE app_id = $1
          AND (user_id = ANY($2::text[]) OR anonymous_id = ANY($3::text[]) OR visitor_id = ANY($2::text[]) OR visitor_id = ANY($3::text[]))`,

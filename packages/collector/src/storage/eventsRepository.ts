@@ -2,6 +2,7 @@ import type { EventContext, JsonObject, StoredEvent } from '@headcount/schema';
 import { CopyRow } from '../domain/copyRow';
 import { STORED_COLUMNS, type NormalizedEvent } from '../domain/normalizeEvent';
 import type { Queryable, Transaction } from './database';
+import { compareText } from './lockOrder';
 import { keysetPage, type KeysetPage } from './page';
 
 export interface EventToStore {
@@ -43,9 +44,16 @@ export interface EventRow {
   extra: JsonObject | null;
 }
 
+/**
+ * An event's full context, as sent: its shared part (event_contexts, named by context_key) merged with its own (the page).
+ * `e` is the events table's name or alias in the query.
+ */
+export const fullContextSql = (e: string) => `CASE WHEN ${e}.context_key IS NULL THEN ${e}.context
+  ELSE (SELECT c.context FROM event_contexts c WHERE c.app_id = ${e}.app_id AND c.key = ${e}.context_key) || coalesce(${e}.context, '{}') END`;
+
 /** The columns `toStoredEvent` reads; `id` as text, since bigints pass JavaScript's safe integers. */
 export const EVENT_COLUMNS = `id::text AS id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id, session_id,
-  "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra`;
+  "timestamp", original_timestamp, sent_at, received_at, properties, traits, ${fullContextSql('events')} AS context, extra`;
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
@@ -75,10 +83,11 @@ export function toStoredEvent(row: EventRow): StoredEvent & { previousId?: strin
 
 // Each write's rows arrive by COPY into this per-connection table (emptied at every commit), so PostgreSQL parses
 // them by their column types in one round trip; one set-based statement then dedupes and inserts them.
-const STAGING = `CREATE TEMP TABLE IF NOT EXISTS events_staging (n integer, app_id text, session_id text, message_id text,
-  type text, event text, name text, anonymous_id text, user_id text, previous_id text, group_id text, "timestamp" timestamptz,
-  original_timestamp timestamptz, sent_at timestamptz, received_at timestamptz, properties jsonb, traits jsonb, context jsonb,
-  extra jsonb) ON COMMIT DELETE ROWS`;
+// shared_context is sent on the first row naming its key only.
+const STAGING = `CREATE TEMP TABLE IF NOT EXISTS events_staging (n integer, app_id text, session_id text, context_key uuid,
+  shared_context jsonb, message_id text, type text, event text, name text, anonymous_id text, user_id text, previous_id text,
+  group_id text, "timestamp" timestamptz, original_timestamp timestamptz, sent_at timestamptz, received_at timestamptz,
+  properties jsonb, traits jsonb, context jsonb, extra jsonb) ON COMMIT DELETE ROWS`;
 
 /**
  * Stores events with one COPY and one set-based statement; events already stored (same app and messageId) are skipped.
@@ -87,29 +96,70 @@ const STAGING = `CREATE TEMP TABLE IF NOT EXISTS events_staging (n integer, app_
 export async function insertEvents(tx: Transaction, rows: readonly EventToStore[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   await tx.exec(STAGING);
-  // Each event's columns were serialized once at normalization; only the row number, app and session are added
-  // here (app ids are generated base62, nothing to escape).
+  // Each event's columns were serialized once at normalization; only the row number, app, session and the shared
+  // context's key are added here (app ids are generated base62, nothing to escape).
   let text = '';
+  const sent = new Set<string>();
   rows.forEach(({ appId, event, sessionId }, n) => {
-    text += `${n}\t${appId}\t${sessionId === null ? '\\N' : new CopyRow().text(sessionId)}\t${event.copyRow}\n`;
+    const shared = event.sharedContext;
+    let context = '\\N\t\\N';
+    if (shared !== null) {
+      const first = !sent.has(`${appId}\n${shared.key}`);
+      if (first) sent.add(`${appId}\n${shared.key}`);
+      context = `${shared.key}\t${first ? shared.copyField : '\\N'}`;
+    }
+    text += `${n}\t${appId}\t${sessionId === null ? '\\N' : new CopyRow().text(sessionId)}\t${context}\t${event.copyRow}\n`;
   });
-  await tx.copyFrom(`COPY events_staging (n, app_id, session_id, ${STORED_COLUMNS}) FROM STDIN`, text);
+  await tx.copyFrom(`COPY events_staging (n, app_id, session_id, context_key, shared_context, ${STORED_COLUMNS}) FROM STDIN`, text);
   // Events are partitioned by time, so the dedupe key lives in event_ids: an id claimed there is stored once,
-  // whatever partition its timestamp falls in. Rows keep the caller's order (messageId: no deadlock).
+  // whatever partition its timestamp falls in. Rows keep the caller's order (messageId: no deadlock). The shared
+  // contexts the claimed events name are then stored when missing; those already stored are locked (KEY SHARE) until
+  // the commit, so erasure or retention (which lock them FOR UPDATE first) cannot remove one an event is about to name.
   const inserted = await tx.query<{ app_id: string; message_id: string }>(
     `WITH claimed AS (
        INSERT INTO event_ids (app_id, message_id, received_at)
        SELECT app_id, message_id, received_at FROM events_staging ORDER BY n
        ON CONFLICT (app_id, message_id) DO NOTHING
        RETURNING app_id, message_id
+     ), named AS (
+       SELECT DISTINCT app_id, context_key FROM events_staging JOIN claimed USING (app_id, message_id) WHERE context_key IS NOT NULL
+     ), kept AS (
+       SELECT c.app_id, c.key FROM event_contexts c JOIN named ON named.app_id = c.app_id AND named.context_key = c.key
+       ORDER BY c.app_id, c.key FOR KEY SHARE OF c
+     ), added AS (
+       INSERT INTO event_contexts (app_id, key, context)
+       SELECT s.app_id, s.context_key, s.shared_context FROM events_staging s JOIN named USING (app_id, context_key)
+       WHERE s.shared_context IS NOT NULL AND NOT EXISTS (SELECT 1 FROM kept WHERE kept.app_id = s.app_id AND kept.key = s.context_key)
+       ORDER BY s.app_id, s.context_key
+       ON CONFLICT (app_id, key) DO NOTHING
      )
-     INSERT INTO events (app_id, session_id, ${STORED_COLUMNS})
-     SELECT app_id, session_id, ${STORED_COLUMNS}
+     INSERT INTO events (app_id, session_id, context_key, ${STORED_COLUMNS})
+     SELECT app_id, session_id, context_key, ${STORED_COLUMNS}
      FROM events_staging JOIN claimed USING (app_id, message_id)
      ORDER BY n
      RETURNING app_id, message_id`,
   );
   return new Set(inserted.map((r) => `${r.app_id}\n${r.message_id}`));
+}
+
+/**
+ * Removes the shared contexts among `keys` that no stored event names any more (after events were deleted, in the
+ * same transaction). They are locked first, so a write naming one commits before they are checked, or waits and
+ * stores it again.
+ */
+export async function removeUnnamedContexts(tx: Queryable, appId: string, keys: readonly string[]): Promise<number> {
+  if (keys.length === 0) return 0;
+  const sorted = [...new Set(keys)].sort(compareText);
+  await tx.query('SELECT key FROM event_contexts WHERE app_id = $1 AND key = ANY($2::uuid[]) ORDER BY key FOR UPDATE', [appId, sorted]);
+  const gone = await tx.query<{ n: number }>(
+    `WITH gone AS (
+       DELETE FROM event_contexts c WHERE c.app_id = $1 AND c.key = ANY($2::uuid[])
+         AND NOT EXISTS (SELECT 1 FROM events e WHERE e.app_id = $1 AND e.context_key = c.key)
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [appId, sorted],
+  );
+  return gone[0]?.n ?? 0;
 }
 
 export function createEventsRepository(db: Queryable) {

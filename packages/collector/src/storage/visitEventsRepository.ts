@@ -1,5 +1,6 @@
 import type { SummarizedEvent } from '../domain/summarizeSessions';
 import type { Queryable } from './database';
+import { fullContextSql } from './eventsRepository';
 import { compareText } from './lockOrder';
 
 /** A stored event as session placement reads it: what a session summary needs, its id and its session. */
@@ -21,10 +22,11 @@ interface Row {
 }
 
 // Of the properties, a summary reads only a Session Ended's reason, and of the context what placement and
-// summaries read: the rest may be kilobytes.
+// summaries read: the rest may be kilobytes. The full context is read once per row (the page is the event's own,
+// the rest shared: event_contexts).
 const COLUMNS = `message_id, session_id, type, event, anonymous_id, user_id, "timestamp", properties->'reason' AS reason,
-  jsonb_strip_nulls(jsonb_build_object('page', context->'page', 'campaign', context->'campaign', 'clickIds', context->'clickIds',
-    'userAgent', context->'userAgent', 'device', context->'device', 'app', context->'app', 'os', context->'os')) AS context`;
+  (SELECT jsonb_strip_nulls(jsonb_build_object('page', f->'page', 'campaign', f->'campaign', 'clickIds', f->'clickIds',
+    'userAgent', f->'userAgent', 'device', f->'device', 'app', f->'app', 'os', f->'os')) FROM (SELECT ${fullContextSql('events')} AS f) AS full_context) AS context`;
 
 const toEvent = (row: Row): StoredVisitEvent => ({
   messageId: row.message_id,
@@ -61,7 +63,7 @@ export function createVisitEventsRepository(db: Queryable) {
         `SELECT ${COLUMNS} FROM events
          WHERE app_id = $1 AND session_id IS NULL AND (anonymous_id = ANY($2::text[]) OR user_id = ANY($2::text[]))
            AND ($3::timestamptz IS NULL OR "timestamp" >= $3) AND ($4::timestamptz IS NULL OR "timestamp" <= $4)
-           AND context->'library'->>'name' IS DISTINCT FROM '@headcount/browser'`,
+           AND (${fullContextSql('events')})->'library'->>'name' IS DISTINCT FROM '@headcount/browser'`,
         [appId, ids, from, to],
       );
       return rows.map(toEvent);

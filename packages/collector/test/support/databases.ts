@@ -3,7 +3,7 @@ import pg from 'pg';
 import { openPglite } from '../../src/storage/pgliteDatabase';
 import { openPostgres } from '../../src/storage/postgresDatabase';
 import type { Database } from '../../src/storage/database';
-import { migrate } from '../../src/storage/migrate';
+import { migrate, MIGRATIONS } from '../../src/storage/migrate';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -62,4 +62,13 @@ export async function openTestDatabase(backend: Backend): Promise<{ db: Database
       await scratch.drop();
     },
   };
+}
+
+/** Applies the migrations up to `version` only, as a database made by an older collector would have them. */
+export async function migratedTo(db: Database, version: number): Promise<void> {
+  await db.exec('CREATE TABLE headcount_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+  for (const migration of MIGRATIONS.filter((m) => m.version <= version)) {
+    await db.exec(migration.sql);
+    await db.query('INSERT INTO headcount_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+  }
 }

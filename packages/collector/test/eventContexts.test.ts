@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMaintenance } from '../src/maintenance/runMaintenance';
+import type { Database } from '../src/storage/database';
+import { fullContextSql } from '../src/storage/eventsRepository';
+import { migrate } from '../src/storage/migrate';
+import { openPglite } from '../src/storage/pgliteDatabase';
+import { openPostgres } from '../src/storage/postgresDatabase';
+import { backends, createScratchDatabase, migratedTo } from './support/databases';
+import { bearer, get, post, startTestCollector, type TestCollector } from './support/testCollector';
+
+// The part of a context shared by a visit's events is stored once per app (event_contexts); each event keeps its page.
+const UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15';
+const shared = (sessionId: string) => ({
+  userAgent: UA, locale: 'fr-FR', timezone: 'Europe/Paris', screen: { width: 1440, height: 900 },
+  library: { name: '@headcount/browser', version: '0.1.0' }, sessionId,
+  campaign: { source: 'newsletter', medium: 'email', name: 'spring\tsale \\ "quoted"' }, clickIds: { gclid: 'Cj0KCQ' },
+});
+const pageOf = (path: string) => ({ url: `https://shop.example${path}?utm_source=newsletter`, path, search: '?utm_source=newsletter', referrer: '', title: `Title ${path}` });
+
+const contextsOf = async (db: Database, appId: string) =>
+  Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM event_contexts WHERE app_id = $1', [appId]))[0]?.n);
+const ownContexts = async (db: Database, appId: string) =>
+  (await db.query<{ message_id: string; context: unknown }>('SELECT message_id, context FROM events WHERE app_id = $1 ORDER BY message_id', [appId]));
+
+describe.each(backends())('shared contexts on %s', (backend) => {
+  let c: TestCollector;
+  beforeAll(async () => {
+    c = await startTestCollector(backend);
+  });
+  afterAll(() => c.close());
+
+  const send = async (batch: unknown[]) => (await post(`${c.url}/v1/batch`, { batch, writeKey: c.writeKey })).body;
+  const events = async () => (await get(`${c.url}/v1/events?limit=1000`, bearer(c.secretKey))).body.events;
+
+  it('stores a visit\'s shared context once, each event\'s page with it, and returns every full context as sent', async () => {
+    const app = await c.createApp({ name: 'contexts' });
+    const at = (s: number) => new Date(Date.now() - 60_000 + s * 1000).toISOString();
+    const sent = [
+      { type: 'page', messageId: 'v1-a', anonymousId: 'ana', timestamp: at(0), context: { ...shared('s-ana'), page: pageOf('/') } },
+      { type: 'page', messageId: 'v1-b', anonymousId: 'ana', timestamp: at(1), context: { ...shared('s-ana'), page: pageOf('/shoes') } },
+      { type: 'track', event: 'Tapped', messageId: 'v1-c', anonymousId: 'ana', timestamp: at(2), context: { ...shared('s-ana'), page: pageOf('/shoes') } },
+      // No page: all of it is shared; only a page: nothing is.
+      { type: 'track', event: 'Tapped', messageId: 'v1-d', anonymousId: 'ana', timestamp: at(3), context: shared('s-ana') },
+      { type: 'track', event: 'Tapped', messageId: 'v1-e', anonymousId: 'ben', timestamp: at(4), context: { page: pageOf('/cart') } },
+      { type: 'track', event: 'Tapped', messageId: 'v1-f', anonymousId: 'ben', timestamp: at(5) },
+    ];
+    const answer = await post(`${c.url}/v1/batch`, { batch: sent, writeKey: app.writeKey });
+    expect(answer.body).toMatchObject({ accepted: 6, rejected: [] });
+    // The collector adds the client's truncated address to every context: one entry for ana's visit, one for ben's address.
+    expect(await contextsOf(c.db, app.appId)).toBe(2);
+    const own = await ownContexts(c.db, app.appId);
+    expect(own.map((r) => r.context)).toEqual([
+      { page: pageOf('/') }, { page: pageOf('/shoes') }, { page: pageOf('/shoes') }, null, { page: pageOf('/cart') }, null,
+    ]);
+    const read = (await get(`${c.url}/v1/events?limit=100`, bearer(app.secretKey))).body.events;
+    const exported = (await (await fetch(`${c.url}/v1/export`, { headers: bearer(app.secretKey) })).text())
+      .split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    for (const list of [read, exported]) {
+      expect(Object.fromEntries(list.map((e: any) => [e.messageId, e.context])))
+        .toEqual(Object.fromEntries(sent.map((e) => [e.messageId, { ...e.context, ip: '127.0.0.0' }])));
+    }
+    // The session read its landing facts from the shared part (campaign, click ids, device).
+    const [session] = (await get(`${c.url}/v1/sessions`, bearer(app.secretKey))).body.sessions.filter((s: any) => s.id === 's-ana');
+    expect(session).toMatchObject({ campaign: { source: 'newsletter' }, clickIds: { gclid: 'Cj0KCQ' }, device: { browser: 'Safari' }, eventCount: 4 });
+  });
+
+  it('erasing a person removes the shared contexts only they named, and keeps those others name too', async () => {
+    const server = { library: { name: 'analytics-node', version: '3.1.0' } };
+    expect(await send([
+      { type: 'track', event: 'Paid', messageId: 'er-ada-1', userId: 'ada', context: server },
+      { type: 'track', event: 'Paid', messageId: 'er-bob-1', userId: 'bob', context: server },
+      { type: 'track', event: 'Paid', messageId: 'er-ada-2', userId: 'ada', context: { ...server, traits: { email: 'ada@example.com' } } },
+    ])).toMatchObject({ accepted: 3 });
+    const before = await contextsOf(c.db, c.appId);
+    const res = await fetch(`${c.url}/v1/users/ada`, { method: 'DELETE', headers: bearer(c.secretKey) });
+    expect(res.status).toBe(200);
+    expect(await contextsOf(c.db, c.appId)).toBe(before - 1);
+    const rows = await c.db.query<{ context: string }>('SELECT context::text AS context FROM event_contexts WHERE app_id = $1', [c.appId]);
+    expect(rows.some((r) => r.context.includes('ada@example.com'))).toBe(false);
+    expect((await events()).find((e: any) => e.messageId === 'er-bob-1').context).toEqual({ ...server, ip: '127.0.0.0' });
+  });
+
+  it('retention removes the shared contexts of the events it removes, and keeps those newer events name', async () => {
+    const app = await c.createApp({ name: 'kept-contexts' });
+    await c.db.query('UPDATE apps SET retention_days = 30 WHERE id = $1', [app.appId]);
+    const event = (messageId: string, timestamp: string, context: object) => ({ type: 'track', event: 'Tapped', messageId, anonymousId: 'old', timestamp, context });
+    expect((await post(`${c.url}/v1/batch`, { writeKey: app.writeKey, batch: [
+      event('old-only', '2026-08-01T10:00:00Z', { userAgent: 'old only' }),
+      event('old-shared', '2026-08-01T10:00:00Z', { userAgent: 'still used' }),
+      event('new-shared', '2026-09-20T10:00:00Z', { userAgent: 'still used' }),
+    ] })).body).toMatchObject({ accepted: 3 });
+    expect(await contextsOf(c.db, app.appId)).toBe(2);
+    expect(await runMaintenance(c.db, new Date('2026-09-30T12:00:00Z'))).toMatchObject({ events: 2 });
+    expect(await contextsOf(c.db, app.appId)).toBe(1);
+    const [kept] = (await get(`${c.url}/v1/events`, bearer(app.secretKey))).body.events;
+    expect(kept).toMatchObject({ messageId: 'new-shared', context: { userAgent: 'still used' } });
+  });
+});
+
+describe.each(backends())('migrating stored events to shared contexts on %s', (backend) => {
+  let db: Database;
+  let drop = async () => {};
+  beforeAll(async () => {
+    if (backend === 'pglite') db = await openPglite();
+    else {
+      const scratch = await createScratchDatabase();
+      db = openPostgres({ connectionString: scratch.url });
+      drop = scratch.drop;
+    }
+  });
+  afterAll(async () => {
+    await db.close();
+    await drop();
+  });
+
+  it('moves each shared part into the dictionary once and every event still reads its full context', async () => {
+    await migratedTo(db, 10);
+    await db.query("INSERT INTO apps (id, name, write_key, secret_prefix, secret_hash) VALUES ('app1', 'one', 'wk1', 'sp1', 'sh1')");
+    await db.query(
+      `INSERT INTO events (app_id, message_id, type, event, anonymous_id, "timestamp", received_at, context)
+       SELECT 'app1', 'old-' || g, 'track', 'Tapped', 'anon-' || (g % 3), now(), now(), CASE
+         WHEN g % 5 = 0 THEN NULL
+         WHEN g % 5 = 1 THEN jsonb_build_object('page', jsonb_build_object('path', '/p' || g))
+         WHEN g % 5 = 2 THEN jsonb_build_object('userAgent', 'ua ' || (g % 3), 'sessionId', 's-' || (g % 3))
+         ELSE jsonb_build_object('userAgent', 'ua ' || (g % 3), 'sessionId', 's-' || (g % 3), 'locale', E'tab\\there',
+           'page', jsonb_build_object('path', '/p' || g, 'title', E'line\\nbreak'))
+       END
+       FROM generate_series(1, 40) AS g`);
+    const before = await db.query<{ message_id: string; context: string | null }>('SELECT message_id, context::text AS context FROM events ORDER BY id');
+    expect(await migrate(db)).toEqual([11]);
+    const after = await db.query<{ message_id: string; context: string | null }>(
+      `SELECT message_id, (${fullContextSql('events')})::text AS context FROM events ORDER BY id`);
+    expect(after).toEqual(before);
+    // Three sessions' shared parts, with and without a locale: six entries for 24 events.
+    expect(await contextsOf(db, 'app1')).toBe(6);
+    const own = await db.query<{ context: unknown }>("SELECT context FROM events WHERE message_id = 'old-3'");
+    expect(own[0]?.context).toEqual({ page: { path: '/p3', title: 'line\nbreak' } });
+  });
+});
