@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMaintenance } from '../src/maintenance/runMaintenance';
 import type { Database } from '../src/storage/database';
 import { fullContextSql } from '../src/storage/eventsRepository';
-import { migrate } from '../src/storage/migrate';
+import { migrate, MIGRATIONS } from '../src/storage/migrate';
 import { openPglite } from '../src/storage/pgliteDatabase';
 import { openPostgres } from '../src/storage/postgresDatabase';
 import { backends, createScratchDatabase, migratedTo } from './support/databases';
@@ -97,7 +97,7 @@ describe.each(backends())('shared contexts on %s', (backend) => {
   });
 });
 
-describe.each(backends())('migrating stored events to shared contexts on %s', (backend) => {
+describe.each(backends())('migrating stored events and sessions (0011, 0012) on %s', (backend) => {
   let db: Database;
   let drop = async () => {};
   beforeAll(async () => {
@@ -127,7 +127,12 @@ describe.each(backends())('migrating stored events to shared contexts on %s', (b
        END
        FROM generate_series(1, 40) AS g`);
     const before = await db.query<{ message_id: string; context: string | null }>('SELECT message_id, context::text AS context FROM events ORDER BY id');
-    expect(await migrate(db)).toEqual([11]);
+    await db.query(`INSERT INTO sessions (app_id, id, visitor_id, started_at, last_seen_at) VALUES
+      ('app1', 's-1', 'anon-1', '2026-05-01T10:00:00Z', '2026-05-01T10:59:59Z'), ('app1', 's-2', 'anon-2', '2026-05-01T10:00:00Z', '-infinity')`);
+    expect(await migrate(db)).toEqual(MIGRATIONS.filter((m) => m.version > 10).map((m) => m.version));
+    // 0012 on stored sessions: the hour of the last activity, the earliest for a session never seen by itself.
+    expect(await db.query('SELECT id, seen_hour FROM sessions ORDER BY id')).toEqual([
+      { id: 's-1', seen_hour: Math.floor(Date.parse('2026-05-01T10:59:59Z') / 3_600_000) }, { id: 's-2', seen_hour: -2147483648 }]);
     const after = await db.query<{ message_id: string; context: string | null }>(
       `SELECT message_id, (${fullContextSql('events')})::text AS context FROM events ORDER BY id`);
     expect(after).toEqual(before);

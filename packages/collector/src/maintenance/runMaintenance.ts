@@ -29,12 +29,17 @@ export interface MaintenanceResult {
 const tryLock = async (tx: Queryable) =>
   (await tx.query<{ held: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS held', [MAINTENANCE_LOCK]))[0]?.held === true;
 
-async function removeBatch(tx: Queryable, table: string, column: string, appId: string, before: Date, batch: number): Promise<number> {
-  // DELETE has no LIMIT: the batch's row addresses, found by the index on (app_id, column), are removed by a TID scan
+// Sessions are indexed by the hour of their last activity (seen_hour, migration 0012), not by last_seen_at itself.
+const SESSION_PAST = `seen_hour <= floor(extract(epoch FROM $2::timestamptz - timestamptz '1970-01-01 00:00:00+00') / 3600)::integer
+  AND last_seen_at < $2`;
+
+/** `past` is the condition on a row's time column (indexed after app_id) that puts it before `$2`, the cutoff. */
+async function removeBatch(tx: Queryable, table: string, past: string, appId: string, before: Date, batch: number): Promise<number> {
+  // DELETE has no LIMIT: the batch's row addresses, found by the index on (app_id, time), are removed by a TID scan
   // (tables that are not partitioned only: a row address is unique within one table).
   const rows = await tx.query<{ n: number }>(
     `WITH gone AS (
-       DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${table} WHERE app_id = $1 AND ${column} < $2 LIMIT ${batch}))
+       DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${table} WHERE app_id = $1 AND ${past} LIMIT ${batch}))
        RETURNING 1)
      SELECT count(*)::int AS n FROM gone`,
     [appId, before],
@@ -89,9 +94,9 @@ export async function runMaintenance(db: Database, now: Date, batch = MAINTENANC
       const removed = {
         events: await removeEvents(tx, app.id, before, batch),
         // A session goes once its last activity is past retention (its events went with the same cutoff).
-        sessions: await removeBatch(tx, 'sessions', 'last_seen_at', app.id, before, batch),
-        identities: await removeBatch(tx, 'identities', 'last_seen_at', app.id, before, batch),
-        eventIds: await removeBatch(tx, 'event_ids', 'received_at', app.id, before, batch),
+        sessions: await removeBatch(tx, 'sessions', SESSION_PAST, app.id, before, batch),
+        identities: await removeBatch(tx, 'identities', 'last_seen_at < $2', app.id, before, batch),
+        eventIds: await removeBatch(tx, 'event_ids', 'received_at < $2', app.id, before, batch),
       };
       result.events += removed.events;
       result.sessions += removed.sessions;

@@ -9,6 +9,7 @@ import appRetention from './migrations/0008_app_retention.sql?raw';
 import eventPartitions from './migrations/0009_event_partitions.sql?raw';
 import statsRollups from './migrations/0010_stats_rollups.sql?raw';
 import eventContexts from './migrations/0011_event_contexts.sql?raw';
+import sessionsHot from './migrations/0012_sessions_hot.sql?raw';
 
 /** Numbered migrations, applied in order, each exactly once. */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -22,6 +23,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 9, name: 'event_partitions', sql: eventPartitions },
   { version: 10, name: 'stats_rollups', sql: statsRollups },
   { version: 11, name: 'event_contexts', sql: eventContexts },
+  { version: 12, name: 'sessions_hot', sql: sessionsHot },
 ];
 
 // Any constant works: it only keeps two collectors from migrating the same database at once.
