@@ -58,6 +58,8 @@ export const iife = {
   input: join(pkgDir, 'src/iife.ts'),
   plugins: [
     typescriptFor(pkgDir),
+    // Before terser, so it can also join the declarations (it never joins a const with a let).
+    letBindings(),
     terser({
       ecma: 2020,
       compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
@@ -65,7 +67,6 @@ export const iife = {
       mangle: { properties: { regex: INTERNAL_PROPERTIES, builtins: true } },
       format: { comments: false },
     }),
-    letBindings(),
     reportSize(),
   ],
   output: { file: join(pkgDir, 'dist/headcount.js'), format: 'iife', strict: false },

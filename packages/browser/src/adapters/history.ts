@@ -12,9 +12,8 @@ export function watchHistory(onPage: () => void): () => void {
     setTimeout(() => {
       if (location.href != last) {
         last = location.href;
-        try {
-          onPage();
-        } catch {}
+        // Unguarded, like the SDK's other timers: core.autoPage reads guarded storage and calls the guarded client.page.
+        onPage();
       }
     });
   for (const name of ['pushState', 'replaceState'] as const) {

@@ -3,8 +3,8 @@ import type { Item, QueueStore } from '../core/ports';
 
 const STORE = 'q';
 
-export function indexedDbQueue(name: string, factory?: IDBFactory): QueueStore {
-  let db: Promise<IDBDatabase> | undefined;
+export const indexedDbQueue = (name: string, factory?: IDBFactory): QueueStore => {
+  let db: Promise<IDBDatabase> | 0 = 0;
   /** One transaction; resolves with the request's result once the transaction commits. */
   const run = <T>(fn: (store: IDBObjectStore) => IDBRequest<T>, mode?: IDBTransactionMode) =>
     (db ||= new Promise<IDBDatabase>((resolve, reject) => {
@@ -13,13 +13,13 @@ export function indexedDbQueue(name: string, factory?: IDBFactory): QueueStore {
       req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'k' });
       req.onsuccess = () => {
         // Closed by the browser (storage cleared, version change): reopen on next use.
-        req.result.onclose = () => (db = undefined);
+        req.result.onclose = () => (db = 0);
         resolve(req.result);
       };
       req.onerror = () => reject(req.error);
     }).catch((e) => {
       // A failed open (an error event, or open itself throwing) is tried again on next use: a fallback store takes the items meanwhile.
-      db = undefined;
+      db = 0;
       throw e;
     })).then(
       (d) =>
@@ -40,4 +40,4 @@ export function indexedDbQueue(name: string, factory?: IDBFactory): QueueStore {
     del: (keys) => write((s) => keys.forEach((k) => s.delete(k))),
     size: () => run((s) => s.count()),
   };
-}
+};

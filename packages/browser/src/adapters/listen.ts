@@ -3,7 +3,7 @@
 const OPTIONS = { capture: true, passive: true };
 
 /** Listens to space-separated `types` on `target`; returns the function that removes them. */
-export function listen<E extends Event>(target: EventTarget, types: string, fn: (e: E) => void): () => void {
+export const listen = <E extends Event>(target: EventTarget, types: string, fn: (e: E) => void): (() => void) => {
   const names = types.split(' ');
   const handler = (e: Event) => {
     try {
@@ -12,4 +12,4 @@ export function listen<E extends Event>(target: EventTarget, types: string, fn: 
   };
   names.forEach((t) => target.addEventListener(t, handler, OPTIONS));
   return () => names.forEach((t) => target.removeEventListener(t, handler, OPTIONS));
-}
+};

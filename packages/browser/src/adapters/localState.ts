@@ -8,7 +8,7 @@ import type { KeyValue } from '../core/ports';
 export function localState(memoryOnly: boolean): KeyValue {
   const memory: Record<string, string | null> = {};
   // Reaching `localStorage` can itself throw (blocked storage); every failure falls back to memory.
-  const storage = () => (memoryOnly ? undefined : localStorage) as Storage;
+  const storage = () => (memoryOnly ? 0 : localStorage) as Storage;
   return {
     get(key) {
       try {

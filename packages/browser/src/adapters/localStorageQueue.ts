@@ -6,7 +6,7 @@
 import type { ItemList } from '../core/durableQueue';
 import type { Item, KeyValue } from '../core/ports';
 
-export function localStorageList(kv: KeyValue, key: string, cap: number): ItemList {
+export const localStorageList = (kv: KeyValue, key: string, cap: number): ItemList => {
   let memory: Item[] | false = false;
   return {
     load() {
@@ -20,4 +20,4 @@ export function localStorageList(kv: KeyValue, key: string, cap: number): ItemLi
       (memory = items.length > cap && items) || kv.set(key, JSON.stringify(items));
     },
   };
-}
+};

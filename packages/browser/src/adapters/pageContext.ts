@@ -2,7 +2,7 @@
 import type { EventContext } from '@headcount/schema';
 import { VERSION } from '../version';
 
-export function pageContext(): () => EventContext {
+export const pageContext = (): (() => EventContext) => {
   const n = navigator;
   const device: EventContext = {
     userAgent: n.userAgent,
@@ -22,4 +22,4 @@ export function pageContext(): () => EventContext {
     }
     return { ...device, page: { url, path: l.pathname, search: l.search, referrer, title: document.title } };
   };
-}
+};

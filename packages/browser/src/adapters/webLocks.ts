@@ -8,10 +8,10 @@ export function webLock(prefix: string): (name: string, fn: () => unknown) => Pr
 }
 
 /** Names (without `prefix`) of the locks held now whose names continue with `start`; undefined without Web Locks. */
-export function heldLocks(prefix: string): (start: string) => Promise<string[]> | undefined {
+export const heldLocks = (prefix: string): ((start: string) => Promise<string[]> | undefined) => {
   return (start) =>
     navigator.locks?.query().then(
       (state) => (state.held ?? []).flatMap((l) => (l.name?.startsWith(prefix + start) ? [l.name.slice(prefix.length)] : [])),
       () => [],
     );
-}
+};

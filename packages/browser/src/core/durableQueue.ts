@@ -15,7 +15,7 @@ const byKey = (a: Item, b: Item): number => (a.k < b.k ? -1 : 1);
  * events a fallback took on an earlier page are sent whichever store works now. Without `first`
  * (`storage: 'memory'`, tests) the list is the whole queue.
  */
-export function fallbackStore(first: QueueStore | false, list: ItemList): QueueStore {
+export const fallbackStore = (first: QueueStore | false, list: ItemList): QueueStore => {
   const { load, save } = list;
   /** `first`'s answer, or `none` when it fails (or there is none). */
   const ask = <T>(fn: (q: QueueStore) => Promise<T>, none: T) => (first ? fn(first) : Promise.reject()).catch(() => none);
@@ -38,7 +38,7 @@ export function fallbackStore(first: QueueStore | false, list: ItemList): QueueS
     },
     size: async () => (await ask((q) => q.size(), 0)) + load().length,
   };
-}
+};
 
 export function memoryStore(): QueueStore {
   let list: Item[] = [];
