@@ -61,8 +61,8 @@ describe.each(backends())('dashboard rollups on %s', { timeout: 120_000 }, (back
   /** Every figure a dashboard reads, for every range. */
   const everything = async () => {
     const answers: Record<string, unknown> = {};
-    const views = Object.entries(RANGES).flatMap(([name, range]) => [[name, range], ...(name === 'ragged' || name === 'paris'
-      ? FILTERS.map((filter) => [`${name} ${filter}`, `${range}&${filter}`]) : [])]);
+    const views = Object.entries(RANGES).flatMap(([name, range]): Array<[string, string]> => [[name, range], ...(name === 'ragged' || name === 'paris'
+      ? FILTERS.map((filter): [string, string] => [`${name} ${filter}`, `${range}&${filter}`]) : [])]);
     for (const [name, range] of views) {
       const paths: Array<[string, string]> = [[`${name} stats`, `/v1/stats?${range}`],
         ...['hour', 'day'].map((interval): [string, string] => [`${name} series ${interval}`, `/v1/stats/timeseries?${range}&interval=${interval}`]),

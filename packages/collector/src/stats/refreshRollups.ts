@@ -5,8 +5,11 @@ import { segmentedDim, splitDim, Tallies, visitorsOf } from './visitMeasures';
 
 // Any constant works: one collector of those sharing a database rolls up at a time.
 export const ROLLUP_LOCK = 7_280_003;
-/** Hours rolled up per transaction: short transactions, and the newest hours first. */
-export const ROLLUP_BATCH_HOURS = 48;
+/**
+ * Hours rolled up per transaction, newest first: short transactions. The embedded database has one connection,
+ * which ingest waits for while a pass holds it: fewer there.
+ */
+export const ROLLUP_BATCH_HOURS = { postgres: 48, pglite: 6 };
 const HOUR_MS = 3_600_000;
 
 const UTC_HOUR: BucketSql = (column) => `to_char(date_trunc('hour', ${column}, 'UTC'), 'YYYY-MM-DD"T"HH24:00:00"Z"')`;
@@ -100,7 +103,7 @@ export function addRows(tallies: Tallies, rows: RollupRow[], labelOf: (row: Roll
  * visits and events, replaces their rows and those of their days, in one transaction: a reader sees an hour
  * either still pending or rolled up, never half.
  */
-export async function refreshRollups(db: Database, batchHours = ROLLUP_BATCH_HOURS): Promise<RefreshResult> {
+export async function refreshRollups(db: Database, batchHours = ROLLUP_BATCH_HOURS[db.kind]): Promise<RefreshResult> {
   return db.transaction(async (tx) => {
     const [lock] = await tx.query<{ held: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS held', [ROLLUP_LOCK]);
     if (!lock?.held) return { skipped: true, hours: 0, more: false };
