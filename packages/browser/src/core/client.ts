@@ -4,7 +4,6 @@
  */
 import type { ErrorResponse, EventType, HeadcountEvent, IngestResponse, JsonObject } from '@headcount/schema';
 import type { HeadcountClient, HeadcountEvents } from './api';
-import { createId } from './ids';
 import type { Config } from './options';
 import type { CoreEnv, Item, Reply } from './ports';
 import { parseRetryAfter, retryDelay } from './retryPolicy';
@@ -42,6 +41,8 @@ const ROUNDS = 50;
 type Timer = (() => void) | 0;
 
 const iso = (t: number) => new Date(t).toISOString();
+/** Orders ids made in the same millisecond (shared by every client of the page). */
+let seq = 0;
 /** UTF-8 length without TextEncoder (not in the core's ES2020 lib). */
 const utf8Bytes = (s: string) => encodeURIComponent(s).replace(/%../g, '_').length;
 
@@ -75,7 +76,14 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   let writes: Promise<unknown> = Promise.resolve();
   const stops: Core['stops'] = [];
 
-  const newId = () => createId(now(), env.rand);
+  /**
+   * A unique id that sorts by creation time: the queue's key (oldest first), the messageId, session and
+   * visitor ids. The time part keeps the queue in order across tabs; ~80 random bits make collisions negligible.
+   */
+  const newId = () => {
+    const part = () => env.rand().toString(36).slice(2, 10);
+    return (now() * 1e3 + (seq++ % 1e3)).toString(36) + '-' + part() + part();
+  };
   /** `queued` from a store answer; a failed store keeps the last count. */
   const count = (n: Promise<number>) => n.then((n) => (queued = n), log);
   const at = () => callAt ?? mono();
@@ -163,14 +171,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     s && 'then' in s ? s.then(add) : add(s);
   };
 
-  /** The request body; events this page recorded carry their own sentAt, their age on the monotonic clock. */
-  const body = (items: Item[]) =>
-    JSON.stringify({
-      batch: items.map(({ k, e }) => (k in born ? { ...e, sentAt: iso(Date.parse(e.timestamp!) + mono() - born[k]!) } : e)),
-      sentAt: iso(now()),
-      writeKey: cfg.writeKey,
-    });
-
   const soon = () => {
     flushTimer ||= later(() => {
       flushTimer = 0;
@@ -193,7 +193,17 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     let retry: number | undefined;
     const post = async (part: Item[]): Promise<unknown> => {
       // A network failure is a failure without Retry-After.
-      const reply = await env.send(body(part), keepalive).catch((): Reply => [0]);
+      const reply = await env
+        .send(
+          JSON.stringify({
+            // Events this page recorded carry their own sentAt, their age on the monotonic clock.
+            batch: part.map(({ k, e }) => (k in born ? { ...e, sentAt: iso(Date.parse(e.timestamp!) + mono() - born[k]!) } : e)),
+            sentAt: iso(now()),
+            writeKey: cfg.writeKey,
+          }),
+          keepalive,
+        )
+        .catch((): Reply => [0]);
       // Went by sendBeacon: no verdict; the events stay queued and the collector dedupes a resend.
       if (!reply) return;
       const [status, answer, retryAfter] = reply as [number, Partial<IngestResponse & ErrorResponse>?, string?];

@@ -7,13 +7,13 @@ export const MAX_RETRY_MS = 3e5;
  * Delay before retry number `attempt` (0 for the first retry): a uniform draw up to
  * min(5 min, 1 s * 2^attempt), never under 1 s, and never before the server's `Retry-After`.
  */
-export function retryDelay(attempt: number, random: number, retryAfterMs = 0): number {
+export function retryDelay(attempt: number, random: number, retryAfterMs: number): number {
   return Math.max(retryAfterMs, MIN_RETRY_MS, random * Math.min(MAX_RETRY_MS, MIN_RETRY_MS * 2 ** attempt));
 }
 
 /** `Retry-After` in ms: delta seconds or an HTTP date; 0 when absent or unreadable. */
 export function parseRetryAfter(header: string | null | undefined, now: number): number {
-  if (!header) return 0;
-  const ms = +header === +header ? +header * 1e3 : Date.parse(header) - now;
+  // Absent: null and '' are the number 0, undefined parses as no date.
+  const ms = +header! === +header! ? +header! * 1e3 : Date.parse(header!) - now;
   return ms > 0 ? ms : 0;
 }

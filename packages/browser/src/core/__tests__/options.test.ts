@@ -75,11 +75,11 @@ describe('captureAttribution', () => {
 
 describe('retryPolicy', () => {
   it('caps the jitter ceiling at 5 minutes and floors the delay at 1 s', () => {
-    expect(retryDelay(0, 1)).toBe(1_000);
-    expect(retryDelay(3, 1)).toBe(8_000);
-    expect(retryDelay(30, 1)).toBe(300_000);
-    expect(retryDelay(30, 0)).toBe(1_000);
-    expect(retryDelay(4, 0.5)).toBe(8_000);
+    expect(retryDelay(0, 1, 0)).toBe(1_000);
+    expect(retryDelay(3, 1, 0)).toBe(8_000);
+    expect(retryDelay(30, 1, 0)).toBe(300_000);
+    expect(retryDelay(30, 0, 0)).toBe(1_000);
+    expect(retryDelay(4, 0.5, 0)).toBe(8_000);
   });
 
   it('never retries before Retry-After', () => {
@@ -89,5 +89,7 @@ describe('retryPolicy', () => {
     expect(parseRetryAfter(new Date(now + 90_000).toUTCString(), now)).toBe(90_000);
     expect(parseRetryAfter('garbage', now)).toBe(0);
     expect(parseRetryAfter(null, now)).toBe(0);
+    expect(parseRetryAfter(undefined, now)).toBe(0);
+    expect(parseRetryAfter('', now)).toBe(0);
   });
 });
