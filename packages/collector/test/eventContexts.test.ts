@@ -3,9 +3,7 @@ import { runMaintenance } from '../src/maintenance/runMaintenance';
 import type { Database } from '../src/storage/database';
 import { fullContextSql } from '../src/storage/eventsRepository';
 import { migrate, MIGRATIONS } from '../src/storage/migrate';
-import { openPglite } from '../src/storage/pgliteDatabase';
-import { openPostgres } from '../src/storage/postgresDatabase';
-import { backends, createScratchDatabase, migratedTo } from './support/databases';
+import { backends, openTestDatabase } from './support/databases';
 import { bearer, get, post, startTestCollector, type TestCollector } from './support/testCollector';
 
 // The part of a context shared by a visit's events is stored once per app (event_contexts); each event keeps its page.
@@ -99,22 +97,13 @@ describe.each(backends())('shared contexts on %s', (backend) => {
 
 describe.each(backends())('migrating stored events and sessions (0011, 0012) on %s', (backend) => {
   let db: Database;
-  let drop = async () => {};
+  let dispose = async () => {};
   beforeAll(async () => {
-    if (backend === 'pglite') db = await openPglite();
-    else {
-      const scratch = await createScratchDatabase();
-      db = openPostgres({ connectionString: scratch.url });
-      drop = scratch.drop;
-    }
+    ({ db, dispose } = await openTestDatabase(backend, { upTo: 10 }));
   });
-  afterAll(async () => {
-    await db.close();
-    await drop();
-  });
+  afterAll(() => dispose());
 
   it('moves each shared part into the dictionary once and every event still reads its full context', async () => {
-    await migratedTo(db, 10);
     await db.query("INSERT INTO apps (id, name, write_key, secret_prefix, secret_hash) VALUES ('app1', 'one', 'wk1', 'sp1', 'sh1')");
     await db.query(
       `INSERT INTO events (app_id, message_id, type, event, anonymous_id, "timestamp", received_at, context)

@@ -2,9 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMaintenance } from '../src/maintenance/runMaintenance';
 import type { Database, Queryable } from '../src/storage/database';
 import { migrate, MIGRATIONS } from '../src/storage/migrate';
-import { openPglite } from '../src/storage/pgliteDatabase';
-import { openPostgres } from '../src/storage/postgresDatabase';
-import { backends, createScratchDatabase, migratedTo } from './support/databases';
+import { backends, openTestDatabase } from './support/databases';
 import { post, startTestCollector, trackEvent, type TestCollector } from './support/testCollector';
 
 // The injected clock: which months are "ahead", and what retention has passed, are decided by it.
@@ -94,22 +92,13 @@ describe.each(backends())('retention drops whole partitions on %s', (backend) =>
 
 describe.each(backends())('migrating an existing database to partitions on %s', (backend) => {
   let db: Database;
-  let drop = async () => {};
+  let dispose = async () => {};
   beforeAll(async () => {
-    if (backend === 'pglite') db = await openPglite();
-    else {
-      const scratch = await createScratchDatabase();
-      db = openPostgres({ connectionString: scratch.url });
-      drop = scratch.drop;
-    }
+    ({ db, dispose } = await openTestDatabase(backend, { upTo: 8 }));
   });
-  afterAll(async () => {
-    await db.close();
-    await drop();
-  });
+  afterAll(() => dispose());
 
   it('keeps every row, its id and its contents; the ids stay unique and dedupe still holds', async () => {
-    await migratedTo(db, 8);
     await db.query("INSERT INTO apps (id, name, write_key, secret_prefix, secret_hash) VALUES ('app1', 'one', 'wk1', 'sp1', 'sh1')");
     await db.query(
       `INSERT INTO events (app_id, message_id, type, event, anonymous_id, session_id, "timestamp", received_at, properties, context, extra)

@@ -44,16 +44,20 @@ export async function createScratchDatabase(): Promise<{ url: string; drop: () =
   };
 }
 
-/** An empty, migrated database of the given backend, and how to dispose of it. */
-export async function openTestDatabase(backend: Backend): Promise<{ db: Database; url?: string; dispose: () => Promise<void> }> {
+/**
+ * An empty, migrated database of the given backend, and how to dispose of it; with `upTo`, migrated up to that version
+ * only (as an older collector left it).
+ */
+export async function openTestDatabase(backend: Backend, options: { upTo?: number } = {}): Promise<{ db: Database; url?: string; dispose: () => Promise<void> }> {
+  const prepare = (db: Database) => (options.upTo === undefined ? migrate(db) : migratedTo(db, options.upTo));
   if (backend === 'pglite') {
     const db = await openPglite();
-    await migrate(db);
+    await prepare(db);
     return { db, dispose: () => db.close() };
   }
   const scratch = await createScratchDatabase();
   const db = openPostgres({ connectionString: scratch.url });
-  await migrate(db);
+  await prepare(db);
   return {
     db,
     url: scratch.url,
