@@ -7,7 +7,7 @@ import { buildIife } from './buildIife';
  * (acknowledgement check, monotonic times, multi-store drain, new-source sessions, locked session starts).
  * Issue 3 asked for 5 KiB (5,120) and issue 16 for 4,608; this is what it reaches today, so any growth fails.
  */
-const BUDGET = 5_360;
+const BUDGET = 5_291;
 
 it(`dist/headcount.js stays within ${BUDGET} bytes gzip -9`, async () => {
   const code = await buildIife();
