@@ -20,6 +20,8 @@ export interface VisitsQuery {
 }
 
 const LIFECYCLE = [SESSION_STARTED, SESSION_ENDED];
+/** Up to this many visits, their events are looked up by id; past it, joined (a long filtered range). */
+const MAX_LISTED_VISITS = 20_000;
 
 // The landing page is stored as its URL; entry pages are listed by path, as pages are.
 const ENTRY_SQL = `CASE WHEN s.landing_page ~ '^[a-zA-Z][a-zA-Z0-9+.-]*://'
@@ -68,34 +70,42 @@ export async function tallyVisits(db: Queryable, query: VisitsQuery, into = new 
   const bind = binder(params);
   const where = `s.app_id = $1 AND s.started_at >= $2 AND s.started_at < $3 AND NOT s.bot${sessionFilterSql(query.filters, bind)}`;
   const whereParams = [...params];
-  const visitsQuery = db.query<VisitRow>(visitsSql(where, `s.id, ${query.bucket('s.started_at', bind)} AS bucket, ${ENTRY_SQL} AS entry,
+  const visits = await db.query<VisitRow>(visitsSql(where, `s.id, ${query.bucket('s.started_at', bind)} AS bucket, ${ENTRY_SQL} AS entry,
     s.last_page_path AS exit, coalesce(s.touch_type, 'direct') AS channel, s.touch_source AS source, s.campaign->>'name' AS campaign,
     s.browser, s.os, s.device_type AS device, s.end_reason,
     extract(epoch FROM coalesce(s.ended_at, s.last_seen_at) - s.started_at)::float8 AS duration, s.event_count`), params);
 
-  const heldParams = [...whereParams];
-  const lifecycle = binder(heldParams)(LIFECYCLE);
-  const kinds = `(e.type = 'page' OR (e.type = 'track' AND e.event <> ALL(${lifecycle}::text[])))`;
+  // One query after another: the rollup job runs them on its transaction's one connection.
   const key = `CASE WHEN e.type = 'page' THEN ${PAGE_PATH_SQL('e')} ELSE e.event END`;
-  const heldQuery = db.query<HeldRow>(
-    `SELECT e.session_id AS id, e.type, ${key} AS key, count(*)::integer AS n
-     FROM sessions s JOIN events e ON e.app_id = s.app_id AND e.session_id = s.id
-     WHERE ${where} AND ${kinds} GROUP BY 1, 2, 3`,
-    heldParams,
-  );
+  const kinds = (lifecycle: string) => `(e.type = 'page' OR (e.type = 'track' AND e.event <> ALL(${lifecycle}::text[])))`;
+  let held: HeldRow[] = [];
+  if (visits.length > 0 && visits.length <= MAX_LISTED_VISITS) {
+    // A few visits (an hour, a range's edge): their events by the session index, whatever the planner guesses.
+    held = await db.query<HeldRow>(
+      `SELECT e.session_id AS id, e.type, ${key} AS key, count(*)::integer AS n FROM events e
+       WHERE e.app_id = $1 AND e.session_id = ANY($2::text[]) AND ${kinds('$3')} GROUP BY 1, 2, 3`,
+      [query.appId, visits.map((v) => v.id), LIFECYCLE],
+    );
+  } else if (visits.length > 0) {
+    const heldParams = [...whereParams];
+    held = await db.query<HeldRow>(
+      `SELECT e.session_id AS id, e.type, ${key} AS key, count(*)::integer AS n
+       FROM sessions s JOIN events e ON e.app_id = s.app_id AND e.session_id = s.id
+       WHERE ${where} AND ${kinds(binder(heldParams)(LIFECYCLE))} GROUP BY 1, 2, 3`,
+      heldParams,
+    );
+  }
   // Events outside any visit (server-side calls, a kiosk between visitors) match no visit filter.
   const looseParams: unknown[] = [query.appId, query.from, query.to];
   const looseBind = binder(looseParams);
-  const looseLifecycle = looseBind(LIFECYCLE);
-  const looseQuery = hasFilters(query.filters) ? Promise.resolve([] as LooseRow[]) : db.query<LooseRow>(
+  const loose = hasFilters(query.filters) ? [] : await db.query<LooseRow>(
     `SELECT ${query.bucket('e."timestamp"', looseBind)} AS bucket, e.type, ${key} AS key, coalesce(e.user_id, e.anonymous_id) AS visitor,
        count(*)::integer AS n
      FROM events e WHERE e.app_id = $1 AND e.session_id IS NULL AND e."timestamp" >= $2 AND e."timestamp" < $3
-       AND (e.type = 'page' OR (e.type = 'track' AND e.event <> ALL(${looseLifecycle}::text[])))
+       AND ${kinds(looseBind(LIFECYCLE))}
      GROUP BY 1, 2, 3, 4`,
     looseParams,
   );
-  const [visits, held, loose] = await Promise.all([visitsQuery, heldQuery, looseQuery]);
 
   const wanted = (dim: string) => !query.dims || query.dims.has(dim);
   const holding = new Map<string, Held>();
