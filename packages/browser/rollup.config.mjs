@@ -22,9 +22,9 @@ export function reportSize() {
 }
 
 /**
- * After terser: every `const` of the minified bundle becomes `let` (2 bytes each, which terser does not do).
- * Safe on minified output: the bundle never assigns to a const (TypeScript checked that), and `let` has the
- * same scoping and temporal dead zone.
+ * Every `const` of the bundle becomes `let`: 2 bytes each, and terser can then join neighbouring declarations
+ * (it never joins a const with a let). Safe: the code never assigns to a const (TypeScript checked that),
+ * and `let` has the same scoping and temporal dead zone.
  */
 export function letBindings() {
   return {

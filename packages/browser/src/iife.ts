@@ -16,8 +16,8 @@ try {
   w.headcount = startHeadcount(
     {
       ...data,
-      // Default: the collector that served this script (an inline copy has no src: the page's origin).
-      host: data.host ?? (script?.src && new URL(script.src).origin),
+      // Default: the collector that served this script.
+      host: data.host ?? (script && new URL(script.src, location.href).origin),
       maxSessionDuration: data.maxSession,
       respectDoNotTrack: data.respectDnt,
     } as unknown as HeadcountOptions,
