@@ -7,10 +7,21 @@ const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Geck
 const REFERRERS = ['https://www.google.com/', 'https://www.linkedin.com/', '', 'https://news.example/post'];
 const PATHS = ['/', '/pricing', '/blog', '/docs'];
 
+const DAY = 86_400_000;
+/** Four days ago, midnight UTC: the visits fill three days up to yesterday, so the last two days are recent (their hours keep segments). */
+const BASE = Math.floor(Date.now() / DAY) * DAY - 4 * DAY;
+const at = (ms: number) => new Date(BASE + ms).toISOString();
+/** A zone's offset from UTC at BASE, in ms (Europe/Paris: +1 or +2 hours). */
+function offset(timeZone: string): number {
+  const name = new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'longOffset' }).formatToParts(BASE).find((p) => p.type === 'timeZoneName')!.value;
+  const [, sign, h, m] = /GMT([+-])(\d\d):(\d\d)/.exec(name) ?? [, '+', '00', '00'];
+  return (sign === '-' ? -1 : 1) * (Number(h) * 3_600_000 + Number(m) * 60_000);
+}
+
 /** Visits over three days, every few hours, some people coming back, some identified, some events outside any visit. */
 function seed(): unknown[] {
   const batch: unknown[] = [];
-  const start = Date.parse('2026-09-01T00:00:00Z');
+  const start = BASE;
   for (let i = 0; i < 60; i++) {
     const at = start + i * 71 * 60_000 + (i % 7) * 60_000;
     const person = `anon-${i % 23}`;
@@ -36,14 +47,15 @@ function seed(): unknown[] {
   return batch;
 }
 
+const range = (from: number, to: number, tz?: string) => `from=${at(from)}&to=${at(to)}${tz ? `&tz=${tz}` : ''}`;
 const RANGES = {
-  exact: 'from=2026-09-01T00:00:00Z&to=2026-09-04T00:00:00Z',
+  exact: range(0, 3 * DAY),
   // Partial hours at both ends.
-  ragged: 'from=2026-09-01T05:17:00Z&to=2026-09-03T19:42:00Z',
+  ragged: range(5 * 3_600_000 + 17 * 60_000, 2 * DAY + 19 * 3_600_000 + 42 * 60_000),
   // Whole local days in the app's zone (the rolled-up days serve them).
-  paris: 'from=2026-08-31T22:00:00Z&to=2026-09-03T22:00:00Z&tz=Europe/Paris',
+  paris: range(-offset('Europe/Paris'), 3 * DAY - offset('Europe/Paris'), 'Europe/Paris'),
   // A zone whose hours are not whole.
-  kolkata: 'from=2026-08-31T18:30:00Z&to=2026-09-03T18:30:00Z&tz=Asia/Kolkata',
+  kolkata: range(-offset('Asia/Kolkata'), 3 * DAY - offset('Asia/Kolkata'), 'Asia/Kolkata'),
 };
 // One filter is read from its rolled-up segment; two, or a page, from the visits themselves.
 const FILTERS = ['source=google', 'channel=direct', 'device=desktop', 'browser=Chrome&channel=social', 'page=/pricing'];
@@ -81,7 +93,7 @@ describe.each(backends())('dashboard rollups on %s', { timeout: 120_000 }, (back
     });
   const pending = async () => (await c.db.query<{ n: number }>('SELECT count(*)::integer AS n FROM stats_pending'))[0]!.n;
   const rollUpAll = async () => {
-    while ((await refreshRollups(c.db, 7)).more);
+    while ((await refreshRollups(c.db, new Date(), 7)).more);
     expect(await pending()).toBe(0);
   };
 
@@ -99,10 +111,16 @@ describe.each(backends())('dashboard rollups on %s', { timeout: 120_000 }, (back
     expect((direct['exact stats'] as { sessions: number }).sessions).toBe(60);
     expect((direct['ragged source=google stats'] as { sessions: number }).sessions).toBeGreaterThan(5);
     await rollUpAll();
-    const spans = await c.db.query<{ span: string; n: number }>('SELECT span, count(DISTINCT bucket)::integer AS n FROM stats_rollups GROUP BY 1 ORDER BY 1');
-    // Three local days in Paris hold the visits; each visit started in an hour of its own (71 minutes apart).
-    expect(spans[0]).toEqual({ span: 'day', n: 3 });
-    expect(spans[1]!.n).toBeGreaterThanOrEqual(60);
+    const spans = await c.db.query<{ span: string; segmented: boolean; n: number }>(
+      `SELECT span, segment <> '' AS segmented, count(DISTINCT bucket)::integer AS n FROM stats_rollups
+       WHERE bucket >= $1 AND sessions > 0 GROUP BY 1, 2 ORDER BY 1, 2`, [at(-DAY)]);
+    // Three local days in Paris hold the visits, one per segment too; each visit started in an hour of its own
+    // (71 minutes apart); only the last two days' hours keep their segments.
+    expect(spans.filter((s) => s.span === 'day')).toEqual([{ span: 'day', segmented: false, n: 3 }, { span: 'day', segmented: true, n: 3 }]);
+    expect(spans.find((s) => s.span === 'hour' && !s.segmented)!.n).toBeGreaterThanOrEqual(60);
+    const recent = spans.find((s) => s.span === 'hour' && s.segmented)!.n;
+    expect(recent).toBeGreaterThan(10);
+    expect(recent).toBeLessThanOrEqual(48);
     expect(differences(await everything(), direct)).toEqual([]);
   });
 
@@ -110,7 +128,7 @@ describe.each(backends())('dashboard rollups on %s', { timeout: 120_000 }, (back
     await rollUpAll();
     const before = await read(`/v1/stats?${RANGES.exact}`);
     // A kiosk's late visit, two days back.
-    const late = [{ type: 'page', messageId: 'late-1', anonymousId: 'kiosk-late', timestamp: '2026-09-02T03:10:00Z',
+    const late = [{ type: 'page', messageId: 'late-1', anonymousId: 'kiosk-late', timestamp: at(DAY + 3 * 3_600_000 + 10 * 60_000),
       context: { sessionId: 'late', userAgent: UA, page: { path: '/kiosk' } } }];
     expect((await post(`${c.url}/v1/batch`, { batch: late, writeKey: c.writeKey })).body).toMatchObject({ accepted: 1 });
     expect(await pending()).toBeGreaterThan(0);
@@ -123,7 +141,7 @@ describe.each(backends())('dashboard rollups on %s', { timeout: 120_000 }, (back
   it('re-counts the visits of someone identified later as that person', async () => {
     await rollUpAll();
     const before = await read(`/v1/stats?${RANGES.exact}`);
-    const identify = [{ type: 'identify', messageId: 'late-identify', anonymousId: 'anon-1', userId: 'user-0', timestamp: '2026-09-03T23:00:00Z' }];
+    const identify = [{ type: 'identify', messageId: 'late-identify', anonymousId: 'anon-1', userId: 'user-0', timestamp: at(2 * DAY + 23 * 3_600_000) }];
     expect((await post(`${c.url}/v1/batch`, { batch: identify, writeKey: c.writeKey })).body).toMatchObject({ accepted: 1 });
     await rollUpAll();
     const after = await read(`/v1/stats?${RANGES.exact}`);

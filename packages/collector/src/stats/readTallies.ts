@@ -1,6 +1,6 @@
 import type { Queryable } from '../storage/database';
 import { binder, type StatsFilters } from '../storage/statsFilters';
-import { addRows, type RollupRow } from './refreshRollups';
+import { addRows, SEGMENT_HOURS_KEPT, type RollupRow } from './refreshRollups';
 import { tallyVisits, type BucketSql } from './tallyVisits';
 import { SEGMENT_FILTERS, segmentName, Tallies, type Dimension } from './visitMeasures';
 
@@ -34,7 +34,7 @@ function segmentOf(filters: StatsFilters): string | undefined {
   return set.length === 1 && (SEGMENT_FILTERS as readonly string[]).includes(name) ? segmentName(name as (typeof SEGMENT_FILTERS)[number], value) : undefined;
 }
 
-interface HourPlan { hour: Date; pending: boolean; whole: boolean; day_start: Date; day_end: Date; app_tz: string }
+interface HourPlan { hour: Date; pending: boolean; whole: boolean; day_start: Date; day_end: Date; day_rolled: boolean; app_tz: string }
 
 /**
  * The measures of the visits in the range, per bucket label, for the given dimensions: rolled-up hours and days
@@ -42,7 +42,9 @@ interface HourPlan { hour: Date; pending: boolean; whole: boolean; day_start: Da
  * visits themselves for the rest (the range's partial hours, hours changed since, other filters, minutes). Visitors are merged only for
  * `visitorDims`.
  */
-export async function readTallies(db: Queryable, range: TallyRange, unit: Unit, dims: Dimension[], visitorDims: Dimension[]): Promise<Tallies> {
+export async function readTallies(
+  db: Queryable, range: TallyRange, unit: Unit, dims: Dimension[], visitorDims: Dimension[], now: () => Date = () => new Date(),
+): Promise<Tallies> {
   const bucket = bucketSql(unit, range.timezone);
   const tallies = new Tallies();
   const direct = (from: Date, to: Date) => tallyVisits(db, { ...range, from, to, bucket, dims: new Set(dims) }, tallies);
@@ -54,6 +56,8 @@ export async function readTallies(db: Queryable, range: TallyRange, unit: Unit, 
        extract(minute FROM h AT TIME ZONE $4::text) = 0 AS whole,
        date_trunc('day', h AT TIME ZONE $4::text) AT TIME ZONE $4::text AS day_start,
        (date_trunc('day', h AT TIME ZONE $4::text) + interval '1 day') AT TIME ZONE $4::text AS day_end,
+       EXISTS (SELECT 1 FROM stats_rollups r WHERE r.app_id = $1 AND r.span = 'day' AND r.tz = $4::text
+         AND r.bucket = date_trunc('day', h AT TIME ZONE $4::text) AT TIME ZONE $4::text AND r.segment = '' AND r.dim = 'total') AS day_rolled,
        (SELECT coalesce(timezone, 'UTC') FROM apps WHERE id = $1) AS app_tz
      FROM generate_series(date_trunc('hour', $2::timestamptz, 'UTC'), $3::timestamptz - interval '1 microsecond', interval '1 hour') AS h`,
     [range.appId, range.from, range.to, range.timezone],
@@ -63,13 +67,16 @@ export async function readTallies(db: Queryable, range: TallyRange, unit: Unit, 
 
   const from = range.from.getTime();
   const to = range.to.getTime();
-  const full = plan.filter((p) => !p.pending && new Date(p.hour).getTime() >= from && new Date(p.hour).getTime() + HOUR_MS <= to);
+  // A segment's hours are kept only for recent hours (refreshRollups.ts): older ones are counted, or served by their days.
+  const segmentHoursFrom = segment === '' ? -Infinity : now().getTime() - (SEGMENT_HOURS_KEPT - 1) * HOUR_MS;
+  const complete = (p: HourPlan) => !p.pending && new Date(p.hour).getTime() >= from && new Date(p.hour).getTime() + HOUR_MS <= to;
+  const full = plan.filter(complete);
   // Whole local days rolled up in the app's zone serve ranges counted by day or in all.
   const days = new Map<number, HourPlan[]>();
   if ((unit === 'day' || unit === 'all') && plan[0]?.app_tz === range.timezone) {
     for (const p of full) {
       const start = new Date(p.day_start).getTime();
-      if (start < from || new Date(p.day_end).getTime() > to) continue;
+      if (!p.day_rolled || start < from || new Date(p.day_end).getTime() > to) continue;
       days.set(start, [...(days.get(start) ?? []), p]);
     }
     for (const [start, hours] of days) {
@@ -77,7 +84,8 @@ export async function readTallies(db: Queryable, range: TallyRange, unit: Unit, 
     }
   }
   const inDays = new Set([...days.values()].flat());
-  const hours = full.filter((p) => !inDays.has(p));
+  const hours = full.filter((p) => !inDays.has(p) && new Date(p.hour).getTime() >= segmentHoursFrom);
+  const covered = [...inDays, ...hours].map((p) => new Date(p.hour).getTime()).sort((a, b) => a - b);
 
   const params: unknown[] = [range.appId, dims, visitorDims, hours.map((p) => p.hour), [...days.keys()].map((ms) => new Date(ms)), range.timezone,
     segment];
@@ -91,8 +99,7 @@ export async function readTallies(db: Queryable, range: TallyRange, unit: Unit, 
   );
   addRows(tallies, rows);
 
-  // The rest, counted from the visits: runs of time not covered by a rolled-up hour.
-  const covered = full.map((p) => new Date(p.hour).getTime()).sort((a, b) => a - b);
+  // The rest, counted from the visits: runs of time not covered by a rolled-up hour or day.
   let at = from;
   for (const start of covered) {
     if (start > at) await direct(new Date(at), new Date(start));

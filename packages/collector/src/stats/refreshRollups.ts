@@ -11,6 +11,10 @@ export const ROLLUP_LOCK = 7_280_003;
  */
 export const ROLLUP_BATCH_HOURS = { postgres: 48, pglite: 6 };
 const HOUR_MS = 3_600_000;
+/** Hours this recent keep their rows per segment; readers use them for up to an hour less (src/stats/readTallies.ts). */
+export const SEGMENT_HOURS_KEPT = 48;
+/** Ended days this recent are rolled up if they have no rows yet (a day that ended after its last change). */
+const RECENT_DAYS = 3;
 
 const UTC_HOUR: BucketSql = (column) => `to_char(date_trunc('hour', ${column}, 'UTC'), 'YYYY-MM-DD"T"HH24:00:00"Z"')`;
 
@@ -18,6 +22,8 @@ export interface RefreshResult {
   /** Another collector held the lock. */
   skipped: boolean;
   hours: number;
+  /** Local days counted again. */
+  days: number;
   /** A batch was full: more hours wait. */
   more: boolean;
 }
@@ -58,26 +64,36 @@ async function store(tx: Queryable, appId: string, span: 'hour' | 'day', tz: str
   );
 }
 
-/** Rolls the app's stored hours of the local days that hold `hours` up into those days, in the app's time zone. */
-async function rollUpDays(tx: Queryable, appId: string, hours: Date[]): Promise<void> {
-  // Only zones whose days start on a whole hour: elsewhere the readers use the hours.
+/**
+ * Counts whole local days of the app's zone again from the visits (every segment included) and stores them: the
+ * ended days that hold `hours`, or, without hours, the ended days of the last few that have no rows yet. A day
+ * always gets its `total` row, so readers can tell a day rolled up and empty from one not rolled up yet.
+ */
+async function rollUpDays(tx: Queryable, appId: string, now: Date, hours?: Date[]): Promise<number> {
   const days = await tx.query<{ tz: string; day_start: Date; day_end: Date }>(
-    `SELECT DISTINCT a.tz, date_trunc('day', h AT TIME ZONE a.tz) AT TIME ZONE a.tz AS day_start,
-       (date_trunc('day', h AT TIME ZONE a.tz) + interval '1 day') AT TIME ZONE a.tz AS day_end
-     FROM unnest($2::timestamptz[]) AS h, (SELECT coalesce(timezone, 'UTC') AS tz FROM apps WHERE id = $1) AS a
-     WHERE extract(minute FROM h AT TIME ZONE a.tz) = 0`,
-    [appId, hours],
+    hours
+      ? `SELECT DISTINCT a.tz, date_trunc('day', h AT TIME ZONE a.tz) AT TIME ZONE a.tz AS day_start,
+           (date_trunc('day', h AT TIME ZONE a.tz) + interval '1 day') AT TIME ZONE a.tz AS day_end
+         FROM unnest($2::timestamptz[]) AS h, (SELECT coalesce(timezone, 'UTC') AS tz FROM apps WHERE id = $1) AS a`
+      : `SELECT a.tz, d AT TIME ZONE a.tz AS day_start, (d + interval '1 day') AT TIME ZONE a.tz AS day_end
+         FROM (SELECT coalesce(timezone, 'UTC') AS tz FROM apps WHERE id = $1) AS a,
+           generate_series(date_trunc('day', $2::timestamptz AT TIME ZONE a.tz) - interval '${RECENT_DAYS} days',
+             date_trunc('day', $2::timestamptz AT TIME ZONE a.tz) - interval '1 day', interval '1 day') AS d
+         WHERE NOT EXISTS (SELECT 1 FROM stats_rollups r WHERE r.app_id = $1 AND r.span = 'day' AND r.tz = a.tz
+           AND r.bucket = d AT TIME ZONE a.tz AND r.segment = '' AND r.dim = 'total')`,
+    hours ? [appId, hours] : [appId, now],
   );
+  let stored = 0;
   for (const { tz, day_start: start, day_end: end } of days) {
-    const rows = await tx.query<RollupRow>(
-      `SELECT '' AS label, segment, dim, key, sessions, bounces, duration_seconds, session_events, pageviews, events, visitors
-       FROM stats_rollups WHERE app_id = $1 AND span = 'hour' AND bucket >= $2 AND bucket < $3`,
-      [appId, start, end],
-    );
-    const tallies = new Tallies();
-    addRows(tallies, rows, () => new Date(start).toISOString());
+    // A day still going on is read from its hours.
+    if (new Date(end).getTime() > now.getTime()) continue;
+    const label = new Date(start).toISOString();
+    const tallies = await tallyVisits(tx, { appId, from: new Date(start), to: new Date(end), filters: {}, bucket: () => `'${label}'::text`, segments: true });
+    tallies.tally(label, 'total', '');
     await store(tx, appId, 'day', tz, [start], tallies);
+    stored++;
   }
+  return stored;
 }
 
 /** A stored rollup row as the readers select it (`visitors` may be left out). */
@@ -100,13 +116,14 @@ export function addRows(tallies: Tallies, rows: RollupRow[], labelOf: (row: Roll
 
 /**
  * One pass of the rollup job: takes up to a batch of changed hours (newest first), counts each again from the
- * visits and events, replaces their rows and those of their days, in one transaction: a reader sees an hour
- * either still pending or rolled up, never half.
+ * visits and events, replaces their rows and those of their ended days, in one transaction: a reader sees an hour
+ * either still pending or rolled up, never half. Then it rolls up days that ended since and drops per-segment hours
+ * past SEGMENT_HOURS_KEPT.
  */
-export async function refreshRollups(db: Database, batchHours = ROLLUP_BATCH_HOURS[db.kind]): Promise<RefreshResult> {
+export async function refreshRollups(db: Database, now = new Date(), batchHours = ROLLUP_BATCH_HOURS[db.kind]): Promise<RefreshResult> {
   return db.transaction(async (tx) => {
     const [lock] = await tx.query<{ held: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS held', [ROLLUP_LOCK]);
-    if (!lock?.held) return { skipped: true, hours: 0, more: false };
+    if (!lock?.held) return { skipped: true, hours: 0, days: 0, more: false };
     const picked = await tx.query<{ app_id: string; hour: Date }>(
       `WITH picked AS (SELECT DISTINCT app_id, hour FROM stats_pending ORDER BY hour DESC, app_id LIMIT $1)
        DELETE FROM stats_pending p USING picked WHERE p.app_id = picked.app_id AND p.hour = picked.hour
@@ -118,18 +135,31 @@ export async function refreshRollups(db: Database, batchHours = ROLLUP_BATCH_HOU
       const hours = byApp.get(appId) ?? new Set<number>();
       byApp.set(appId, hours.add(new Date(hour).getTime()));
     }
+    const recent = now.getTime() - SEGMENT_HOURS_KEPT * HOUR_MS;
+    let days = 0;
     for (const [appId, hourSet] of byApp) {
       const [app] = await tx.query<{ id: string }>('SELECT id FROM apps WHERE id = $1', [appId]);
       if (!app) continue;
       const tallies = new Tallies();
       for (const [from, to] of runsOf([...hourSet])) {
-        await tallyVisits(tx, { appId, from: new Date(from), to: new Date(to), filters: {}, bucket: UTC_HOUR, segments: true }, tallies);
+        // Segments per hour only for recent hours (the dashboard's "today" and "24 h"); older ones have their days.
+        for (const [start, end, segments] of [[from, Math.min(to, recent), false], [Math.max(from, recent), to, true]] as const) {
+          if (start < end) await tallyVisits(tx, { appId, from: new Date(start), to: new Date(end), filters: {}, bucket: UTC_HOUR, segments }, tallies);
+        }
       }
       const hours = [...hourSet].map((ms) => new Date(ms));
       await store(tx, appId, 'hour', 'UTC', hours, tallies);
-      await rollUpDays(tx, appId, hours);
+      days += await rollUpDays(tx, appId, now, hours);
+    }
+    // Days that ended since their last change, and segment hours past their time.
+    for (const { id } of await tx.query<{ id: string }>('SELECT id FROM apps')) {
+      days += await rollUpDays(tx, id, now);
+      await tx.query(
+        `DELETE FROM stats_rollups WHERE app_id = $1 AND span = 'hour' AND bucket < $2 AND bucket >= $3 AND segment <> ''`,
+        [id, new Date(recent), new Date(recent - RECENT_DAYS * 86_400_000)],
+      );
     }
     const hours = [...byApp.values()].reduce((n, set) => n + set.size, 0);
-    return { skipped: false, hours, more: hours >= batchHours };
+    return { skipped: false, hours, days, more: hours >= batchHours };
   });
 }
