@@ -2,11 +2,11 @@
 // What a dashboard load costs on real volumes: `node scripts/bench-dashboard.mjs` (after `pnpm build`).
 //
 // 1. a scratch database on BENCH_DATABASE_URL's server, migrated by the built collector (the real indexes);
-// 2. a seeded generator (setseed, so every run stores the same data): BENCH_SESSIONS sessions over 30 days in
-//    one app, five events each (three page views, one tracked event, a Session Ended), visitors coming back,
+// 2. a seeded generator (setseed, so every run stores the same data): BENCH_SESSIONS sessions over the dashboard's
+//    "Last 30 days" (from midnight 29 days ago in Europe/Paris, the app's zone, to now) in one app, five events each (three page views, one tracked event, a Session Ended), visitors coming back,
 //    one in ten identified; channels, sources, campaigns, devices and end reasons spread as on a real site;
-// 3. the built collector over HTTP on that database, once its rollup job has rolled up the seeded hours (timed), and every request a 30-day dashboard makes (top line and
-//    the previous period, the chart, each breakdown, the kiosk distributions, and a filtered view): one warm-up
+// 3. the built collector over HTTP on that database, once its rollup job has rolled the seeded hours up (timed),
+//    and every request that dashboard view makes (top line and the previous period, the chart, each breakdown, the kiosk distributions, and a filtered view): one warm-up
 //    load, then BENCH_RUNS loads, each asking every request in turn: per request and for the whole load, the
 //    median of the loads with their spread. Every answer must be 200 and the top line and the chart must count
 //    exactly the seeded sessions (none in the previous period): else the exit code is 1;
@@ -29,8 +29,24 @@ const { createApp, createAppsRepository, migrate, openPostgres } = await import(
 
 const SESSIONS = Math.round(envNumber('BENCH_SESSIONS', 200_000));
 const DAYS = 30;
-const TO = new Date(Date.UTC(2026, 10, 1));
-const FROM = new Date(TO.getTime() - DAYS * 86_400_000);
+const TZ = 'Europe/Paris';
+
+/** A zone's offset from UTC at an instant, in ms. */
+function offsetAt(ms) {
+  const name = new Intl.DateTimeFormat('en', { timeZone: TZ, timeZoneName: 'longOffset' }).formatToParts(ms).find((p) => p.type === 'timeZoneName').value;
+  const [, sign, h, m] = /GMT([+-])(\d\d):(\d\d)/.exec(name) ?? [, '+', '00', '00'];
+  return (sign === '-' ? -1 : 1) * (Number(h) * 3_600_000 + Number(m) * 60_000);
+}
+/** Midnight in TZ, `daysBack` local days before the day of `at`. */
+function localMidnight(at, daysBack) {
+  const [y, m, d] = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(at).split('-').map(Number);
+  const wall = Date.UTC(y, m - 1, d - daysBack);
+  return new Date(wall - offsetAt(wall - offsetAt(wall)));
+}
+// What the dashboard's "Last 30 days" asks (src/time/ranges.ts): from midnight 29 days ago in the app's zone up to
+// now. The seeded visits fill exactly that range, so the figures can be checked.
+const TO = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+const FROM = localMidnight(TO, DAYS - 1);
 const TARGET_MS = 200;
 
 const PATHS = `ARRAY['/', '/pricing', '/blog', '/docs', '/docs/start', '/about', '/contact', '/blog/launch', '/signup', '/login']`;
@@ -51,7 +67,7 @@ async function seed(db, appId) {
        (ARRAY['Chrome', 'Safari', 'Firefox', 'Edge'])[1 + g % 4], (ARRAY['Windows', 'macOS', 'iOS', 'Android', 'Linux'])[1 + g % 5],
        (ARRAY['desktop', 'mobile', 'tablet'])[1 + g % 3]
      FROM (SELECT g, (g::bigint * 7919) % ${visitors} AS v, g % 8 AS c,
-             $2::timestamptz + (random() * ${DAYS} * 86400) * interval '1 second' AS started,
+             $2::timestamptz + (random() * ${(TO.getTime() - FROM.getTime()) / 1000}) * interval '1 second' AS started,
              (random() * 900) * interval '1 second' AS duration
            FROM generate_series(1, ${SESSIONS}) g) s`,
     [appId, FROM],
@@ -75,9 +91,9 @@ async function seed(db, appId) {
   await db.query('ANALYZE');
 }
 
-const range = (from, to) => `from=${from.toISOString()}&to=${to.toISOString()}&tz=Europe/Paris`;
+const range = (from, to) => `from=${from.toISOString()}&to=${to.toISOString()}&tz=${TZ}`;
 const current = range(FROM, TO);
-const previous = range(new Date(FROM.getTime() - DAYS * 86_400_000), FROM);
+const previous = range(new Date(FROM.getTime() - (TO.getTime() - FROM.getTime())), FROM);
 // What one 30-day dashboard load asks for (overview and kiosks), and a filtered overview.
 const REQUESTS = [
   ['top line', `/v1/stats?${current}`],
@@ -112,7 +128,7 @@ async function main() {
   try {
     await migrate(db);
     // The app reports days in the zone the dashboard asks for: its rolled-up days serve those requests.
-    const { app, secretKey } = await createAppsRepository(db).create({ name: 'bench', timezone: 'Europe/Paris' });
+    const { app, secretKey } = await createAppsRepository(db).create({ name: 'bench', timezone: TZ });
     const seeding = performance.now();
     await seeder.connect();
     await seed(seeder, app.id);
