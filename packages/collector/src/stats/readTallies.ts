@@ -16,6 +16,8 @@ export interface TallyRange {
 }
 
 const HOUR_MS = 3_600_000;
+/** Two years of hours: a plan longer than this is not worth listing. */
+const MAX_PLANNED_HOURS = 2 * 366 * 24;
 
 /** Bucket labels in the request's zone; the same SQL labels the rolled-up buckets and the visits counted directly. */
 export function bucketSql(unit: Unit, timezone: string): BucketSql {
@@ -50,6 +52,19 @@ export async function readTallies(
   const direct = (from: Date, to: Date) => tallyVisits(db, { ...range, from, to, bucket, dims: new Set(dims) }, tallies);
   const segment = segmentOf(range.filters);
   if (segment === undefined || unit === 'minute') return direct(range.from, range.to);
+  // Only the hours that hold visits or events are planned: a range may be ten thousand years wide.
+  const [extent] = await db.query<{ first: Date | null; last: Date | null }>(
+    `SELECT least(v.first, e.first) AS first, greatest(v.last, e.last) AS last FROM
+       (SELECT min(started_at) AS first, max(started_at) AS last FROM sessions WHERE app_id = $1 AND started_at >= $2 AND started_at < $3) v,
+       (SELECT min("timestamp") AS first, max("timestamp") AS last FROM events
+        WHERE app_id = $1 AND session_id IS NULL AND "timestamp" >= $2 AND "timestamp" < $3) e`,
+    [range.appId, range.from, range.to],
+  );
+  if (!extent?.first || !extent.last) return tallies;
+  const first = Math.max(range.from.getTime(), Math.floor(new Date(extent.first).getTime() / HOUR_MS) * HOUR_MS);
+  const last = Math.min(range.to.getTime(), Math.floor(new Date(extent.last).getTime() / HOUR_MS) * HOUR_MS + HOUR_MS);
+  // Data spread over more hours than a plan should list (wild device clocks): count it from the visits.
+  if ((last - first) / HOUR_MS > MAX_PLANNED_HOURS) return direct(range.from, range.to);
 
   const plan = await db.query<HourPlan>(
     `SELECT h AS hour, EXISTS (SELECT 1 FROM stats_pending p WHERE p.app_id = $1 AND p.hour = h) AS pending,
@@ -60,7 +75,7 @@ export async function readTallies(
          AND r.bucket = date_trunc('day', h AT TIME ZONE $4::text) AT TIME ZONE $4::text AND r.segment = '' AND r.dim = 'total') AS day_rolled,
        (SELECT coalesce(timezone, 'UTC') FROM apps WHERE id = $1) AS app_tz
      FROM generate_series(date_trunc('hour', $2::timestamptz, 'UTC'), $3::timestamptz - interval '1 microsecond', interval '1 hour') AS h`,
-    [range.appId, range.from, range.to, range.timezone],
+    [range.appId, new Date(first), new Date(last), range.timezone],
   );
   // A zone whose hours are not whole (India, Nepal) cuts rolled-up hours in two: count the visits themselves.
   if (plan.some((p) => !p.whole)) return direct(range.from, range.to);
