@@ -87,10 +87,7 @@ describe.each(backends())('dashboard rollups on %s', { timeout: 120_000 }, (back
   };
   /** The answers that differ, each with both values (an empty list when all agree). */
   const differences = (a: Record<string, unknown>, b: Record<string, unknown>) =>
-    Object.keys({ ...a, ...b }).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => {
-      if (process.env.DEBUG_ROLLUPS) console.log(k, JSON.stringify(a[k]), '\n  direct:', JSON.stringify(b[k]));
-      return k;
-    });
+    Object.keys({ ...a, ...b }).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
   const pending = async () => (await c.db.query<{ n: number }>('SELECT count(*)::integer AS n FROM stats_pending'))[0]!.n;
   const rollUpAll = async () => {
     while ((await refreshRollups(c.db, new Date(), 7)).more);

@@ -50,6 +50,11 @@ export interface Tally extends Measures {
 
 const zero = (): Tally => ({ sessions: 0, bounces: 0, durationSeconds: 0, sessionEvents: 0, pageviews: 0, events: 0, hashes: [], sketch: emptySketch() });
 
+function addMeasures(into: Measures, measures: Partial<Measures>): void {
+  for (const name of MEASURES) into[name] += measures[name] ?? 0;
+}
+const MEASURES = ['sessions', 'bounces', 'durationSeconds', 'sessionEvents', 'pageviews', 'events'] as const;
+
 /** Measures per bucket label, dimension and key (null keys included: a visit without a source, say). */
 export class Tallies {
   readonly buckets = new Map<string, Map<string, Map<string | null, Tally>>>();
@@ -66,12 +71,7 @@ export class Tallies {
 
   add(bucket: string, dim: string, key: string | null, measures: Partial<Measures>, visitor?: number, sketch?: VisitorSketch): void {
     const tally = this.tally(bucket, dim, key);
-    tally.sessions += measures.sessions ?? 0;
-    tally.bounces += measures.bounces ?? 0;
-    tally.durationSeconds += measures.durationSeconds ?? 0;
-    tally.sessionEvents += measures.sessionEvents ?? 0;
-    tally.pageviews += measures.pageviews ?? 0;
-    tally.events += measures.events ?? 0;
+    addMeasures(tally, measures);
     if (visitor !== undefined) tally.hashes.push(visitor);
     if (sketch) tally.sketch = mergeSketches(tally.sketch, sketch);
   }
@@ -83,12 +83,7 @@ export class Tallies {
       for (const [key, tally] of dims.get(dim) ?? []) {
         const sum = out.get(key) ?? zero();
         out.set(key, sum);
-        sum.sessions += tally.sessions;
-        sum.bounces += tally.bounces;
-        sum.durationSeconds += tally.durationSeconds;
-        sum.sessionEvents += tally.sessionEvents;
-        sum.pageviews += tally.pageviews;
-        sum.events += tally.events;
+        addMeasures(sum, tally);
         for (const hash of tally.hashes) sum.hashes.push(hash);
         sum.sketch = mergeSketches(sum.sketch, tally.sketch);
       }
