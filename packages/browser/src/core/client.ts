@@ -7,7 +7,8 @@ import type { HeadcountClient, HeadcountEvents } from './api';
 import type { Config } from './options';
 import type { CoreEnv, Item, Reply } from './ports';
 import { parseRetryAfter, retryDelay } from './retryPolicy';
-import { createSessionMachine, type Live, type SessionRecord } from './sessionMachine';
+import type { EndReason } from './api';
+import type { Live, SessionRecord } from './session';
 
 /** The client plus the hooks the browser adapters drive. */
 export interface Core {
@@ -26,6 +27,7 @@ export interface Core {
   stops: Array<Timer | false>;
 }
 
+const SESSION = 'hc_s';
 const ANONYMOUS_ID = 'hc_a';
 const USER_ID = 'hc_u';
 const OPT_OUT = 'hc_o';
@@ -149,7 +151,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       e.anonymousId = anonymousId();
       if (s) {
         Object.assign(e.context!, s.a).sessionId = s.i;
-        session.seen(m);
+        lastWall = Math.max(lastWall, wall(m));
       }
       const item = { k, e };
       born[k] = m;
@@ -289,26 +291,158 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     return flush();
   };
 
-  const session = createSessionMachine(env, cfg, {
-    newId,
-    wall,
-    visitor: (id) => (id && kv.set(ANONYMOUS_ID, id), anonymousId()),
-    started(s, m) {
-      record('track', { event: 'Session Started' }, s, m);
-      // Kiosk: the page a person finds is the session's landing page.
-      if (cfg.isKiosk && cfg.pageviews) record('page', {}, s, m);
-      emit('sessionstart', { sessionId: s.i, anonymousId: anonymousId() });
-    },
-    ended(s, reason, t) {
-      live = false;
-      const durationSeconds = Math.max(0, t - s.s) / 1e3;
-      const visitor = anonymousId();
-      // A fixed messageId: two tabs ending the same session are stored once.
-      record('track', { event: 'Session Ended', properties: { reason, durationSeconds } }, s, t - wall(0), s.i + '-end');
-      if (cfg.isKiosk || reason == 'reset') rotate();
-      emit('sessionend', { sessionId: s.i, anonymousId: visitor, reason, durationSeconds });
-    },
-  });
+  // Sessions. The current session lives in shared storage so every tab of the origin uses the same one;
+  // idle time is measured per tab on the monotonic clock, every activity is written to the shared record,
+  // and a tab re-reads it before ending anything, so one idle tab never ends a session another uses.
+  // Starting is atomic across tabs: under the `s` lock a tab adopts the session another tab just
+  // started instead of starting its own.
+  const src = cfg.isKiosk ? '' : env.source();
+  let cur: SessionRecord | undefined;
+  /** Last activity known to this tab: monotonic (for idle), and wall (for stamps: never before the session's last event). */
+  let lastMono = 0;
+  let lastWall = 0;
+  let sessionTimer: Timer = 0;
+  let starting: Promise<SessionRecord | undefined> | 0 = 0;
+  /** Releases the lock that announces the session this tab started (see begin); a no-op once released. */
+  let unannounce: (() => void) | 0 = 0;
+  /** Sessions this tab saw end: an announcement of one of them may outlive it by a moment. */
+  const gone: string[] = [];
+
+  const writeSession = (r: SessionRecord | null) => kv.set(SESSION, r && JSON.stringify(r));
+  const readSession = (): SessionRecord | undefined => {
+    try {
+      return JSON.parse(kv.get(SESSION) as string) || undefined;
+    } catch {}
+  };
+  /** The visitor's anonymousId, first adopting `id` (another tab's, decided with the session) when given. */
+  const visitor = (id?: string) => (id && kv.set(ANONYMOUS_ID, id), anonymousId());
+
+  /** Mirrors the shared record; newer activity from another tab moves this tab's idle clock. */
+  const sync = () => {
+    const r = readSession();
+    // Lost a start race (no cross-tab lock): end ours rather than leave a session that never ends.
+    if (cur && r && r.i !== cur.i && Math.abs(r.s - cur.s) < 1e3) end('manual', lastWall);
+    if (r && (r.i !== cur?.i || r.l > lastWall)) {
+      lastWall = r.l;
+      lastMono = mono() - Math.max(0, now() - r.l);
+    }
+    cur = r;
+  };
+
+  /** Ends the live session at wall-clock time `t` (for `idle`: the last activity or event); false when there was none. */
+  const end = (reason: EndReason, t: number) => {
+    const s = cur;
+    if (!s) return false;
+    cur = undefined;
+    gone.push(s.i);
+    unannounce && unannounce();
+    stopSession();
+    if (readSession()?.i === s.i) writeSession(null);
+    live = false;
+    const durationSeconds = Math.max(0, t - s.s) / 1e3;
+    const ended = anonymousId();
+    // A fixed messageId: two tabs ending the same session are stored once.
+    record('track', { event: 'Session Ended', properties: { reason, durationSeconds } }, s, t - wall(0), s.i + '-end');
+    if (cfg.isKiosk || reason == 'reset') rotate();
+    emit('sessionend', { sessionId: s.i, anonymousId: ended, reason, durationSeconds });
+    return true;
+  };
+
+  /** Ends the session if it is over (idle on this tab's monotonic clock, or past the maximum duration); returns the live one. */
+  const check = () => {
+    sync();
+    if (cur) {
+      const t = now();
+      if (mono() - lastMono >= cfg.idle) end('idle', lastWall);
+      else if (t - cur.s >= cfg.maxDuration) end('max_duration', cur.s + cfg.maxDuration);
+    }
+    if (cur && !sessionTimer) arm();
+    return cur;
+  };
+
+  /** Wakes at the earliest of the idle deadline and the maximum duration. */
+  const arm = () => {
+    sessionTimer = later(
+      () => {
+        sessionTimer = 0;
+        check();
+      },
+      Math.min(lastMono + cfg.idle - mono(), cur!.s + cfg.maxDuration - now()),
+    );
+  };
+
+  const stopSession = () => {
+    sessionTimer && sessionTimer();
+    sessionTimer = 0;
+  };
+
+  /**
+   * Under the lock: adopts a session another tab started meanwhile, else starts one at `m`. localStorage
+   * reaches other tabs a moment late, so a start is also announced by a lock held for a few seconds,
+   * named with the session and its visitor: the browser's lock manager is the same for every tab at once.
+   */
+  const begin = (m: number) =>
+    (starting ||= env
+      .lock('s', () => {
+        if (check()) return;
+        const asked = env.lockNames('d');
+        // Without Web Locks nothing is announced: the start is decided at once.
+        if (!asked) return start(m);
+        return asked.then(async (names) => {
+          const told = names.map((name) => JSON.parse(name.slice(1)) as [SessionRecord, string]).find(([r]) => !gone.includes(r.i));
+          if (told) {
+            writeSession(told[0]);
+            visitor(told[1]);
+            if (check()) return;
+          }
+          start(m);
+          // Taken before 's' is released, so the next tab to hold 's' finds it.
+          const name = 'd' + JSON.stringify([cur, visitor()]);
+          await new Promise<void>((held) =>
+            env.lock(name, () => (held(), new Promise<void>((r) => later((unannounce = r), 5e3)))),
+          );
+        });
+      })
+      .catch(log)
+      .then(() => {
+        starting = 0;
+        return cur;
+      }));
+
+  /** Starts a session at monotonic time `m`, the activity that started it. */
+  const start = (m: number) => {
+    // The visitor is stored before the session: a tab that sees the session sees its visitor too.
+    visitor();
+    const t = wall(m);
+    const s = (cur = { i: newId(), s: t, l: t, a: env.attribution(), t: src });
+    lastMono = m;
+    lastWall = t;
+    writeSession(s);
+    stopSession();
+    arm();
+    record('track', { event: 'Session Started' }, s, m);
+    // Kiosk: the page a person finds is the session's landing page.
+    if (cfg.isKiosk && cfg.pageviews) record('page', {}, s, m);
+    emit('sessionstart', { sessionId: s.i, anonymousId: anonymousId() });
+  };
+
+  /** Activity at monotonic time `m` (user input, or a tracked call): the live session, starting one when allowed. */
+  const touch = (input: boolean, m: number): Live => {
+    check();
+    // Kiosk: only a person's input starts or extends a session; tracked calls just join it.
+    if (cfg.isKiosk && !input) return cur || starting || undefined;
+    if (!cur) return begin(m);
+    lastMono = Math.max(lastMono, m);
+    cur.l = lastWall = Math.max(lastWall, wall(m));
+    writeSession(cur);
+    return cur;
+  };
+
+  /** Ends the live session now; returns whether there was one. */
+  const endNow = (reason: EndReason) => {
+    sync();
+    return end(reason, now());
+  };
 
   /** Runs `fn` as if called at monotonic time `m`. */
   const run = (m: number | undefined, fn: () => void) => {
@@ -341,7 +475,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
 
   const call = (type: EventType, fields: JsonObject) => {
     const m = at();
-    off() || record(type, fields, hold(session.touch(false, m)), m);
+    off() || record(type, fields, hold(touch(false, m)), m);
   };
 
   /** Presence: at most every 60 s, only when there was input after the last event, only while visible. */
@@ -351,7 +485,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       const wait = lastPresence + PING_EVERY - mono();
       if (wait > 0) pingTimer = later(ping, wait);
       else if (env.visible()) {
-        const s = session.check();
+        const s = check();
         s && record('ping', {}, s);
       }
     }
@@ -370,13 +504,16 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       call('alias', { previousId });
     }),
     reset: serial(() => {
-      session.end('reset') || rotate();
+      endNow('reset') || rotate();
     }),
     startSession: serial(() => {
-      off() || hold(session.start(at()));
+      if (off()) return;
+      const m = at();
+      endNow('manual');
+      hold(begin(m));
     }),
     endSession: serial((reason = 'manual') => {
-      session.end(reason);
+      endNow(reason);
     }),
     flush: () => flushNow(),
     optOut: () => kv.set(OPT_OUT, '1'),
@@ -391,7 +528,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       };
     },
     status: () => ({
-      sessionId: (!dead && session.check()?.i) || null,
+      sessionId: (!dead && check()?.i) || null,
       // Read, never created here: a visitor is created with its first event, once the session start is decided across tabs.
       anonymousId: kv.get(ANONYMOUS_ID),
       queued,
@@ -401,7 +538,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     }),
     destroy() {
       dead = true;
-      session.stop();
+      stopSession();
       [flushTimer, retryTimer, pingTimer, ...stops].forEach((t) => t && t());
     },
   };
@@ -418,7 +555,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     items.length && ship(items, true);
   };
 
-  session.land();
+  // A landing from a new source starts a new visit (web mode).
+  if (check() && src && cur!.t !== src) end('new_source', lastWall);
   // Events left by earlier pages (or other tabs) go out on the first interval.
   count(queue.size());
   soon();
@@ -430,18 +568,18 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       // Pointer moves and scrolls come in storms; a tenth of a second is plenty for idle timing, never for a start.
       if ((live && t - lastSeen < 100) || off()) return;
       lastSeen = t;
-      if ((live = !!hold(session.touch(true, t)))) {
+      if ((live = !!hold(touch(true, t)))) {
         lastInput = t;
         pingTimer ||= later(ping, 0);
       }
     },
     autoPage() {
       // Nothing after destroy (history wrappers outlive it) nor while opted out.
-      off() || ((!cfg.isKiosk || session.check()) && client.page());
+      off() || ((!cfg.isKiosk || check()) && client.page());
     },
     hidden,
     visible() {
-      session.check();
+      check();
       soon();
     },
     reconnect() {
