@@ -23,8 +23,9 @@ export function startHeadcount(options: HeadcountOptions, queued: QueuedCall[] =
     // Kiosk: deliberate input only (a hover or a script's scroll must never start a session for nobody).
     listen(window, cfg.isKiosk ? DELIBERATE : DELIBERATE + ' pointermove scroll', core.input),
     // pagehide also covers pages that unload without becoming hidden first (and bfcache entries).
-    listen(document, 'visibilitychange', () => (document.visibilityState == 'hidden' ? core.hidden() : core.visible())),
-    listen(window, 'pagehide online', (e) => (e.type == 'online' ? core.reconnect() : core.hidden())),
+    listen(document, 'visibilitychange', () => (env.visible() ? core.visible() : core.hidden())),
+    listen(window, 'pagehide', core.hidden),
+    listen(window, 'online', core.reconnect),
     cfg.pageviews && watchHistory(core.autoPage),
     cfg.clicks && watchClicks(client.track),
   );

@@ -45,8 +45,8 @@ type Timer = (() => void) | 0;
 const iso = (t: number) => new Date(t).toISOString();
 /** Orders ids made in the same millisecond (shared by every client of the page). */
 let seq = 0;
-/** UTF-8 length without TextEncoder (not in the core's ES2020 lib). */
-const utf8Bytes = (s: string) => encodeURIComponent(s).replace(/%../g, '_').length;
+/** UTF-8 length without TextEncoder (not in the core's ES2020 lib): each escaped byte becomes one character. */
+const utf8Bytes = (s: string) => unescape(encodeURIComponent(s)).length;
 
 export function createCore(env: CoreEnv, cfg: Config): Core {
   const { kv, queue, later, clock: now, mono, say: log } = env;
@@ -108,12 +108,15 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   };
   /** A new visitor: kiosk sessions and reset() forget who was there. */
   const rotate = () => {
-    kv.set(ANONYMOUS_ID, newId());
+    anonymousId(newId());
     kv.set(USER_ID, null);
   };
-  const anonymousId = () => {
-    let id = kv.get(ANONYMOUS_ID);
-    if (!id) kv.set(ANONYMOUS_ID, (id = newId()));
+  /** The visitor's anonymousId, created when there is none; adopts `id` (another tab's, decided with the session) when given. */
+  const anonymousId = (id?: string | null) => {
+    const stored = kv.get(ANONYMOUS_ID);
+    id ||= stored || newId();
+    // Written only on a change: a tab must not write back an id another tab has just replaced.
+    if (id != stored) kv.set(ANONYMOUS_ID, id);
     return id;
   };
   const off = () => {
@@ -131,13 +134,12 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   };
 
   /** Records an event made at monotonic time `m`; while a session is being started it joins that one when decided. */
-  const record = (type: EventType, fields: JsonObject, s: Live, m = at(), messageId?: string) => {
+  const record = (type: EventType, fields: JsonObject, s: Live, m = at()) => {
     if (off()) return;
     // A JSON snapshot: later changes to the caller's objects do not reach the queue; unserializable input throws here.
     const e: HeadcountEvent = JSON.parse(
       JSON.stringify({
         type,
-        messageId,
         userId: kv.get(USER_ID) || undefined,
         timestamp: iso(wall(m)),
         context: env.ctx(),
@@ -188,7 +190,13 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
    */
   const ship = async (items: Item[], keepalive?: boolean) => {
     const acked: Item[] = [];
-    const refused: Array<[item: Item, code: string, message?: string]> = [];
+    /** Keys of the events acknowledged or refused for good. */
+    const done: string[] = [];
+    /** Refused for good: reported now, deleted below with the acknowledged. */
+    const refuse = (item: Item, code: string, message?: string) => {
+      done.push(item.k);
+      drop(item, code, message);
+    };
     let accepted = 0;
     let duplicates = 0;
     /** The ms the collector asked to wait (`Retry-After`, else 0) when the rest must wait. */
@@ -214,7 +222,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       if (status < 300 && answer?.ok === true && typeof answer.accepted == 'number') {
         part.forEach((item, i) => {
           const r = answer.rejected?.find((x) => x.index === i);
-          r ? refused.push([item, r.error.code, r.error.message]) : acked.push(item);
+          r ? refuse(item, r.error.code, r.error.message) : (done.push(item.k), acked.push(item));
         });
         accepted += answer.accepted;
         duplicates += answer.duplicates || 0;
@@ -224,14 +232,13 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           await post(part.slice(0, half));
           retry ?? (await post(part.slice(half)));
         } else {
-          refused.push([part[0]!, error?.code || (status == 413 ? 'payload_too_large' : 'invalid_body'), error?.message]);
+          refuse(part[0]!, error?.code || (status == 413 ? 'payload_too_large' : 'invalid_body'), error?.message);
         }
       } else {
         retry = parseRetryAfter(retryAfter, now());
       }
     };
     await post(items);
-    const done = acked.concat(refused.map((d) => d[0])).map((i) => i.k);
     if (done.length) {
       forget(done);
       // An unload send can be answered before its events were written: delete after the writes.
@@ -239,7 +246,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       // Delete only what the collector acknowledged or refused for good.
       await count(queue.del(done));
     }
-    refused.forEach((d) => drop(...d));
     sent += acked.length;
     if (acked.length) emit('send', { events: acked.map((i) => i.e), accepted, duplicates });
     if (retry == null) return !(attempt = 0);
@@ -267,7 +273,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
             const old = await queue.head(n - cfg.cap);
             const keys = old.map((i) => i.k);
             forget(keys);
-            queued = await queue.del(keys);
+            await count(queue.del(keys));
             old.forEach((i) => drop(i, 'queue_full'));
           }
           for (let round = ROUNDS; !retryTimer && !dead; ) {
@@ -314,8 +320,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       return JSON.parse(kv.get(SESSION) as string) || undefined;
     } catch {}
   };
-  /** The visitor's anonymousId, first adopting `id` (another tab's, decided with the session) when given. */
-  const visitor = (id?: string) => (id && kv.set(ANONYMOUS_ID, id), anonymousId());
 
   /** Mirrors the shared record; newer activity from another tab moves this tab's idle clock. */
   const sync = () => {
@@ -342,7 +346,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     const durationSeconds = Math.max(0, t - s.s) / 1e3;
     const ended = anonymousId();
     // A fixed messageId: two tabs ending the same session are stored once.
-    record('track', { event: 'Session Ended', properties: { reason, durationSeconds } }, s, t - wall(0), s.i + '-end');
+    record('track', { event: 'Session Ended', properties: { reason, durationSeconds }, messageId: s.i + '-end' }, s, t - wall(0));
     if (cfg.isKiosk || reason == 'reset') rotate();
     emit('sessionend', { sessionId: s.i, anonymousId: ended, reason, durationSeconds });
     return true;
@@ -352,9 +356,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   const check = () => {
     sync();
     if (cur) {
-      const t = now();
       if (mono() - lastMono >= cfg.idle) end('idle', lastWall);
-      else if (t - cur.s >= cfg.maxDuration) end('max_duration', cur.s + cfg.maxDuration);
+      else if (now() - cur.s >= cfg.maxDuration) end('max_duration', cur.s + cfg.maxDuration);
     }
     if (cur && !sessionTimer) arm();
     return cur;
@@ -392,12 +395,12 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           const told = names.map((name) => JSON.parse(name.slice(1)) as [SessionRecord, string]).find(([r]) => !gone.includes(r.i));
           if (told) {
             writeSession(told[0]);
-            visitor(told[1]);
+            anonymousId(told[1]);
             if (check()) return;
           }
           start(m);
           // Taken before 's' is released, so the next tab to hold 's' finds it.
-          const name = 'd' + JSON.stringify([cur, visitor()]);
+          const name = 'd' + JSON.stringify([cur, anonymousId()]);
           await new Promise<void>((held) =>
             env.lock(name, () => (held(), new Promise<void>((r) => later((unannounce = r), 5e3)))),
           );
@@ -412,7 +415,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   /** Starts a session at monotonic time `m`, the activity that started it. */
   const start = (m: number) => {
     // The visitor is stored before the session: a tab that sees the session sees its visitor too.
-    visitor();
+    const visitor = anonymousId();
     const t = wall(m);
     const s = (cur = { i: newId(), s: t, l: t, a: env.attribution(), t: src });
     lastMono = m;
@@ -423,7 +426,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     record('track', { event: 'Session Started' }, s, m);
     // Kiosk: the page a person finds is the session's landing page.
     if (cfg.isKiosk && cfg.pageviews) record('page', {}, s, m);
-    emit('sessionstart', { sessionId: s.i, anonymousId: anonymousId() });
+    emit('sessionstart', { sessionId: s.i, anonymousId: visitor });
   };
 
   /** Activity at monotonic time `m` (user input, or a tracked call): the live session, starting one when allowed. */
@@ -515,7 +518,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     endSession: serial((reason = 'manual') => {
       endNow(reason);
     }),
-    flush: () => flushNow(),
+    flush: flushNow,
     optOut: () => kv.set(OPT_OUT, '1'),
     optIn() {
       kv.set(OPT_OUT, '0');
