@@ -12,14 +12,13 @@ try {
   const w = window as unknown as { headcount?: Stub | HeadcountClient };
   const script = document.currentScript as HTMLScriptElement | null;
   const data = script?.dataset || {};
-  // data-write-key, data-kiosk, data-idle-timeout, data-batch-size, data-max-queue... are the options' own names.
+  // data-write-key, data-kiosk, data-idle-timeout, data-batch-size, data-max-queue... are the options' own names;
+  // configure() also reads data-max-session and data-respect-dnt.
   w.headcount = startHeadcount(
     {
       ...data,
       // Default: the collector that served this script.
       host: data.host ?? (script && new URL(script.src, location.href).origin),
-      maxSessionDuration: data.maxSession,
-      respectDoNotTrack: data.respectDnt,
     } as unknown as HeadcountOptions,
     (w.headcount as Stub | undefined)?.q,
   );

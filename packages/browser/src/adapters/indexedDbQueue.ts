@@ -16,7 +16,7 @@ export const indexedDbQueue = (name: string, factory?: IDBFactory): QueueStore =
         req.result.onclose = () => (db = 0);
         resolve(req.result);
       };
-      req.onerror = () => reject(req.error);
+      req.onerror = reject;
     }).catch((e) => {
       // A failed open (an error event, or open itself throwing) is tried again on next use: a fallback store takes the items meanwhile.
       db = 0;
@@ -29,7 +29,7 @@ export const indexedDbQueue = (name: string, factory?: IDBFactory): QueueStore =
           const req = fn(tx.objectStore(STORE));
           tx.oncomplete = () => resolve(req.result);
           // A failed request aborts its transaction (nothing here prevents that): abort covers every failure.
-          tx.onabort = () => reject(tx.error);
+          tx.onabort = reject;
         }),
     );
   /** Changes and counts in one transaction: a `track` costs one. */

@@ -26,20 +26,23 @@ const num = (value: unknown, fallback: number, min = 1): number =>
 /** Booleans also come as attribute strings: present means true, except `"false"` and `"0"`. */
 const flag = (value: unknown, fallback = false): boolean => (value == null ? fallback : !/^(false|0)$/.test(value as string));
 
-export function configure(o: HeadcountOptions): Config {
+/** The options, or a script tag's data-* attributes, where `data-max-session` and `data-respect-dnt` keep their short names. */
+type Settings = HeadcountOptions & { maxSession?: unknown; respectDnt?: unknown };
+
+export function configure(o: Settings): Config {
   const kiosk = flag(o.kiosk);
   return {
     writeKey: o.writeKey,
     url: String(o.host || '').replace(/\/+$/, '') + '/v1/batch',
     isKiosk: kiosk,
     idle: num(o.idleTimeout, kiosk ? 60 : 1800) * 1e3,
-    maxDuration: num(o.maxSessionDuration, 43200) * 1e3,
+    maxDuration: num(o.maxSessionDuration ?? o.maxSession, 43200) * 1e3,
     pageviews: flag(o.autoPageviews, true),
     clicks: flag(o.trackClicks),
     perBatch: Math.min(num(o.batchSize, 20), 2500),
     interval: num(o.flushInterval, 2, 0) * 1e3,
     cap: num(o.maxQueue, 1e4),
-    honourDnt: flag(o.respectDoNotTrack),
+    honourDnt: flag(o.respectDoNotTrack ?? o.respectDnt),
     memory: o.storage === 'memory',
     verbose: flag(o.debug),
   };
