@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refreshRollups } from '../src/stats/refreshRollups';
+import { refreshRollups, type RollupPacing } from '../src/stats/refreshRollups';
 import { backends } from './support/databases';
 import { bearer, get, post, startTestCollector, type TestCollector } from './support/testCollector';
 
@@ -144,5 +144,33 @@ describe.each(backends())('dashboard rollups on %s', { timeout: 120_000 }, (back
     const after = await read(`/v1/stats?${RANGES.exact}`);
     expect(after.visitors).toBe(before.visitors - 1);
     expect(after.visitorsApproximate).toBe(false);
+  });
+
+  it('paces itself under live traffic: leaves the hour going on to the readers, counts a changing hour at most once per gap', async () => {
+    await rollUpAll();
+    const now = new Date();
+    const hourOf = (ms: number) => new Date(Math.floor(ms / 3_600_000) * 3_600_000);
+    const lateHour = hourOf(Date.parse(at(DAY + 5 * 3_600_000)));
+    const pendingIn = async (hour: Date) =>
+      (await c.db.query<{ n: number }>('SELECT count(*)::integer AS n FROM stats_pending WHERE hour = $1', [hour]))[0]!.n;
+    const visit = (id: string, timestamp: string) => ({ type: 'page', messageId: id, anonymousId: `paced-${id}`, timestamp,
+      context: { sessionId: `paced-${id}`, userAgent: UA, page: { path: '/paced' } } });
+    const send = async (...batch: unknown[]) =>
+      expect((await post(`${c.url}/v1/batch`, { batch, writeKey: c.writeKey })).body).toMatchObject({ accepted: batch.length });
+    await send(visit('now', now.toISOString()), visit('late-a', lateHour.toISOString()));
+    const pacing: RollupPacing = { minGapMs: 60_000, rolledAt: new Map() };
+    await refreshRollups(c.db, now, 48, pacing);
+    expect(await pendingIn(hourOf(now.getTime()))).toBeGreaterThan(0);
+    expect(await pendingIn(lateHour)).toBe(0);
+    const before = await read(`/v1/stats?${RANGES.exact}`);
+    // The late hour changes again: counted from the visits by readers at once, rolled up again only after the gap.
+    await send(visit('late-b', new Date(lateHour.getTime() + 60_000).toISOString()));
+    await refreshRollups(c.db, new Date(now.getTime() + 59_000), 48, pacing);
+    expect(await pendingIn(lateHour)).toBeGreaterThan(0);
+    const fresh = await read(`/v1/stats?${RANGES.exact}`);
+    expect(fresh.sessions).toBe(before.sessions + 1);
+    await refreshRollups(c.db, new Date(now.getTime() + 60_000), 48, pacing);
+    expect(await pendingIn(lateHour)).toBe(0);
+    expect(await read(`/v1/stats?${RANGES.exact}`)).toEqual(fresh);
   });
 });

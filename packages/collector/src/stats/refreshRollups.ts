@@ -13,6 +13,18 @@ export const ROLLUP_BATCH_HOURS = { postgres: 48, pglite: 6 };
 const HOUR_MS = 3_600_000;
 /** Hours this recent keep their rows per segment; readers use them for up to an hour less (src/stats/readTallies.ts). */
 export const SEGMENT_HOURS_KEPT = 48;
+/**
+ * How the job paces itself under sustained ingest. The hour going on changes with every commit, and an hour
+ * that ended keeps changing while the visits that started in it go on: counting such an hour again every few
+ * seconds costs as much as the ingest itself (the whole hour each time), while readers count a changed hour
+ * from the visits anyway. So the job leaves the hour going on to the readers, and counts an hour that ended at
+ * most once per `minGapMs` (rolledAt: when each app's hour, `app|ms`, was last counted, kept by the caller).
+ * Without pacing, every changed hour is counted at once (tests, backfills).
+ */
+export interface RollupPacing {
+  minGapMs: number;
+  rolledAt: Map<string, number>;
+}
 /** Ended days this recent are rolled up if they have no rows yet (a day that ended after its last change). */
 const RECENT_DAYS = 3;
 
@@ -26,6 +38,19 @@ export interface RefreshResult {
   days: number;
   /** A batch was full: more hours wait. */
   more: boolean;
+}
+
+/** The app's hours counted less than `minGapMs` ago, as [app, hour ms]; forgets older ones. */
+function recentlyRolled({ minGapMs, rolledAt }: RollupPacing, now: number): Array<[string, number]> {
+  const waiting: Array<[string, number]> = [];
+  for (const [key, at] of rolledAt) {
+    if (now - at >= minGapMs) rolledAt.delete(key);
+    else {
+      const bar = key.lastIndexOf('|');
+      waiting.push([key.slice(0, bar), Number(key.slice(bar + 1))]);
+    }
+  }
+  return waiting;
 }
 
 /** Consecutive runs of hours, so one query counts each run. */
@@ -120,15 +145,21 @@ export function addRows(tallies: Tallies, rows: RollupRow[], labelOf: (row: Roll
  * either still pending or rolled up, never half. Then it rolls up days that ended since and drops per-segment hours
  * past SEGMENT_HOURS_KEPT.
  */
-export async function refreshRollups(db: Database, now = new Date(), batchHours = ROLLUP_BATCH_HOURS[db.kind]): Promise<RefreshResult> {
+export async function refreshRollups(
+  db: Database, now = new Date(), batchHours = ROLLUP_BATCH_HOURS[db.kind], pacing?: RollupPacing,
+): Promise<RefreshResult> {
   return db.transaction(async (tx) => {
     const [lock] = await tx.query<{ held: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS held', [ROLLUP_LOCK]);
     if (!lock?.held) return { skipped: true, hours: 0, days: 0, more: false };
+    const waiting = pacing ? recentlyRolled(pacing, now.getTime()) : [];
     const picked = await tx.query<{ app_id: string; hour: Date }>(
-      `WITH picked AS (SELECT DISTINCT app_id, hour FROM stats_pending ORDER BY hour DESC, app_id LIMIT $1)
+      `WITH picked AS (SELECT DISTINCT app_id, hour FROM stats_pending
+         WHERE hour < $2 AND (app_id, hour) NOT IN (SELECT * FROM unnest($3::text[], $4::timestamptz[]))
+         ORDER BY hour DESC, app_id LIMIT $1)
        DELETE FROM stats_pending p USING picked WHERE p.app_id = picked.app_id AND p.hour = picked.hour
        RETURNING p.app_id, p.hour`,
-      [batchHours],
+      [batchHours, pacing ? new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS) : 'infinity',
+        waiting.map(([appId]) => appId), waiting.map(([, hour]) => new Date(hour))],
     );
     const byApp = new Map<string, Set<number>>();
     for (const { app_id: appId, hour } of picked) {
@@ -148,6 +179,7 @@ export async function refreshRollups(db: Database, now = new Date(), batchHours 
         }
       }
       const hours = [...hourSet].map((ms) => new Date(ms));
+      for (const ms of hourSet) pacing?.rolledAt.set(`${appId}|${ms}`, now.getTime());
       await store(tx, appId, 'hour', 'UTC', hours, tallies);
       days += await rollUpDays(tx, appId, now, hours);
     }
