@@ -17,7 +17,7 @@ export class CopyRow {
   }
 
   time(value: Date | null): this {
-    return value === null ? this.null() : this.raw(value.toISOString());
+    return value === null ? this.null() : this.raw(isoOf(value));
   }
 
   /** A jsonb value, serialized here (JSON escapes control characters, so only backslashes need COPY's escape). */
@@ -67,4 +67,18 @@ const UNSTORABLE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i
 /** PostgreSQL's JSON types refuse NUL and unpaired surrogates; one such string must not fail its neighbours. */
 function hasUnstorableEscape(json: string): boolean {
   return json.includes('\\u') && UNSTORABLE_ESCAPE.test(json);
+}
+
+// A request's events share their receivedAt and sentAt, a visit's events often their times: each is formatted once.
+const ISO_KEPT = 64;
+const isoTimes = new Map<number, string>();
+function isoOf(value: Date): string {
+  const ms = value.getTime();
+  let iso = isoTimes.get(ms);
+  if (iso === undefined) {
+    iso = value.toISOString();
+    if (isoTimes.size >= ISO_KEPT) isoTimes.clear();
+    isoTimes.set(ms, iso);
+  }
+  return iso;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EventContext, EventType, HeadcountEvent, JsonObject } from '@headcount/schema';
+import { createBoundedCache } from '../http/boundedCache';
 import { CopyRow } from './copyRow';
 import { correctClockSkew } from './correctClockSkew';
 import { deriveMessageId } from './deriveMessageId';
@@ -132,16 +133,39 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
   // The page is the event's own; the rest of the context is shared with the visit's other events (stored once).
   const { page, ...shared } = merged;
   const sharedJson = Object.keys(shared).length > 0 ? JSON.stringify(shared) : null;
-  const sharedField = sharedJson === null ? null : new CopyRow().jsonText(sharedJson);
-  if (sharedJson !== null && sharedField !== null) {
-    normalized.sharedContext = { key: createHash('sha256').update(sharedJson).digest('hex').slice(0, 32), copyField: sharedField.toString() };
-  }
+  const sharedPart = sharedJson === null ? null : sharedContextOf(sharedJson);
+  if (sharedPart !== null) normalized.sharedContext = { key: sharedPart.key, copyField: sharedPart.copyField };
   const row = copyRowOf(normalized, sharedJson === null ? merged : page === undefined ? null : { page });
   normalized.copyRow = row.toString();
-  normalized.bytes = Buffer.byteLength(normalized.copyRow) - row.escapes
-    + (sharedField === null ? 0 : Buffer.byteLength(sharedField.toString()) - sharedField.escapes);
-  normalized.storable = row.storable && (sharedField?.storable ?? true);
+  normalized.bytes = Buffer.byteLength(normalized.copyRow) - row.escapes + (sharedPart?.bytes ?? 0);
+  normalized.storable = row.storable && (sharedPart?.storable ?? true);
   return normalized;
+}
+
+interface SharedPart {
+  /** Names the shared context in event_contexts: the first 128 bits of its JSON's SHA-256, as a uuid. */
+  key: string;
+  copyField: string;
+  /** Its stored size. */
+  bytes: number;
+  storable: boolean;
+}
+
+// A visit's events carry the same shared context, and a browser's batch holds one visit: most events find theirs
+// here instead of hashing it again.
+const sharedParts = createBoundedCache<SharedPart>({ maxEntries: 2_000, maxBytes: 4 << 20 });
+
+function sharedContextOf(json: string): SharedPart {
+  const known = sharedParts.get(json);
+  if (known) return known;
+  const field = new CopyRow().jsonText(json);
+  const copyField = field.toString();
+  const part = {
+    key: createHash('sha256').update(json).digest('hex').slice(0, 32), copyField,
+    bytes: Buffer.byteLength(copyField) - field.escapes, storable: field.storable,
+  };
+  sharedParts.set(json, part, copyField.length * 2);
+  return part;
 }
 
 /** The `events` columns an event's `copyRow` holds, in its order. */

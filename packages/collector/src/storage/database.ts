@@ -14,6 +14,11 @@ export interface Transaction extends Queryable {
    * (tab-separated, `\N` for NULL, backslash escapes): many rows in one round trip, parsed by the column types.
    */
   copyFrom(copySql: string, text: string): Promise<void>;
+  /**
+   * Per-connection set-up (a temporary table): runs `sql` unless this transaction's connection already ran it
+   * in a transaction that committed, so a hot path pays for it once per connection, not once per commit.
+   */
+  setUp(sql: string): Promise<void>;
 }
 
 export interface Database extends Queryable {

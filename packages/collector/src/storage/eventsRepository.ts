@@ -81,8 +81,9 @@ export function toStoredEvent(row: EventRow): StoredEvent & { previousId?: strin
   };
 }
 
-// Each write's rows arrive by COPY into this per-connection table (emptied at every commit), so PostgreSQL parses
-// them by their column types in one round trip; one set-based statement then dedupes and inserts them.
+// Each write's rows arrive by COPY into this per-connection table (created once per connection, emptied at every
+// commit), so PostgreSQL parses them by their column types in one round trip; one set-based statement then dedupes
+// and inserts them.
 // shared_context is sent on the first row naming its key only.
 const STAGING = `CREATE TEMP TABLE IF NOT EXISTS events_staging (n integer, app_id text, session_id text, context_key uuid,
   shared_context jsonb, message_id text, type text, event text, name text, anonymous_id text, user_id text, previous_id text,
@@ -95,7 +96,7 @@ const STAGING = `CREATE TEMP TABLE IF NOT EXISTS events_staging (n integer, app_
  */
 export async function insertEvents(tx: Transaction, rows: readonly EventToStore[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  await tx.exec(STAGING);
+  await tx.setUp(STAGING);
   // Each event's columns were serialized once at normalization; only the row number, app, session and the shared
   // context's key are added here (app ids are generated base62, nothing to escape).
   let text = '';

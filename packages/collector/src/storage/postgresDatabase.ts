@@ -46,9 +46,18 @@ function queryableOf(client: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
-function transactionOf(client: pg.PoolClient): Transaction {
+// The set-up statements each pooled connection ran in a committed transaction (Transaction.setUp).
+const setUpDone = new WeakMap<pg.PoolClient, Set<string>>();
+
+/** `setUps` collects what this transaction set up; the caller records it once the transaction commits. */
+function transactionOf(client: pg.PoolClient, setUps: Set<string>): Transaction {
   return {
     ...queryableOf(client),
+    async setUp(sql: string) {
+      if (setUpDone.get(client)?.has(sql) || setUps.has(sql)) return;
+      await client.query(sql).catch(unavailable);
+      setUps.add(sql);
+    },
     async copyFrom(copySql: string, text: string) {
       await new Promise<void>((resolve, reject) => {
         const stream = client.query(copyFromStdin(copySql));
@@ -163,8 +172,10 @@ export function openPostgres(options: PostgresOptions): Database {
       client.on('error', onError);
       try {
         await client.query('BEGIN');
-        const result = await fn(transactionOf(client));
+        const setUps = new Set<string>();
+        const result = await fn(transactionOf(client, setUps));
         await client.query('COMMIT');
+        if (setUps.size > 0) setUpDone.set(client, new Set([...(setUpDone.get(client) ?? []), ...setUps]));
         client.removeListener('error', onError);
         client.release();
         return result;
