@@ -28,7 +28,7 @@ export interface InferredPlacement {
   rebuild: Set<string>;
 }
 
-type Move = { messageId: string; sessionId: string | null; from: string | null };
+type Move = { messageId: string; timestamp: Date; sessionId: string | null; from: string | null };
 type VisitorVisit = VisitSpan & { visitorId: string };
 
 /** The people a write's events belong to, their links read under the placement lock. */
@@ -121,7 +121,7 @@ async function regroupActivity(
       visits.push({ id: visit.id, visitorId, startedAt: visit.startedAt, lastSeenAt: visit.lastSeenAt, endedAt: null });
       for (const { ref } of visit.items) {
         if ('fresh' in ref) placement.sessionOf.set(ref.fresh, visit.id);
-        else if ('stored' in ref && ref.stored.sessionId !== visit.id) moves.push({ messageId: ref.stored.messageId, sessionId: visit.id, from: ref.stored.sessionId });
+        else if ('stored' in ref && ref.stored.sessionId !== visit.id) moves.push({ messageId: ref.stored.messageId, timestamp: ref.stored.timestamp, sessionId: visit.id, from: ref.stored.sessionId });
       }
     }
   }
@@ -180,7 +180,7 @@ async function placeJoining(
       placement.sessionOf.set(event as NormalizedEvent, target);
       placement.joinsOnly.add(event as NormalizedEvent);
     } else if (event.storedIn !== target) {
-      moves.push({ messageId, sessionId: target, from: event.storedIn ?? null });
+      moves.push({ messageId, timestamp: event.timestamp, sessionId: target, from: event.storedIn ?? null });
     }
   }
   return moves;
@@ -197,9 +197,9 @@ export async function placeInferred(tx: Queryable, app: App, events: readonly No
   // another writer may be adding right now, so the links are read under the lock, fresh.
   await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${app.id}\ninferred placement`]);
   const people = await peopleOf(tx, app, events);
-  // An event already stored is a duplicate the insert skips: it must not move anything.
+  // An event already stored is a duplicate the insert skips: it must not move anything (event_ids holds every stored messageId).
   const already = new Set(
-    (await tx.query<{ message_id: string }>('SELECT message_id FROM events WHERE app_id = $1 AND message_id = ANY($2::text[])', [app.id, events.map((e) => e.messageId)]))
+    (await tx.query<{ message_id: string }>('SELECT message_id FROM event_ids WHERE app_id = $1 AND message_id = ANY($2::text[])', [app.id, events.map((e) => e.messageId)]))
       .map((r) => r.message_id),
   );
   const fresh = events.filter((e) => !already.has(e.messageId));

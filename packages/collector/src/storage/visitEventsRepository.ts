@@ -69,16 +69,16 @@ export function createVisitEventsRepository(db: Queryable) {
       return rows.map(toEvent);
     },
 
-    /** Puts stored events into other sessions (null: none). */
-    async move(appId: string, moves: ReadonlyArray<{ messageId: string; sessionId: string | null }>): Promise<void> {
+    /** Puts stored events into other sessions (null: none); each is found by its time (events_app_time), then messageId. */
+    async move(appId: string, moves: ReadonlyArray<{ messageId: string; timestamp: Date; sessionId: string | null }>): Promise<void> {
       if (moves.length === 0) return;
       // Rows in message id order, as the insert takes them: concurrent writers cannot deadlock on them.
       const sorted = [...moves].sort((a, b) => compareText(a.messageId, b.messageId));
       await db.query(
         `UPDATE events e SET session_id = x.session_id
-         FROM jsonb_to_recordset($2::jsonb) AS x(message_id text, session_id text)
-         WHERE e.app_id = $1 AND e.message_id = x.message_id`,
-        [appId, JSON.stringify(sorted.map((m) => ({ message_id: m.messageId, session_id: m.sessionId })))],
+         FROM jsonb_to_recordset($2::jsonb) AS x(message_id text, "timestamp" timestamptz, session_id text)
+         WHERE e.app_id = $1 AND e."timestamp" = x."timestamp" AND e.message_id = x.message_id`,
+        [appId, JSON.stringify(sorted.map((m) => ({ message_id: m.messageId, timestamp: m.timestamp, session_id: m.sessionId })))],
       );
     },
   };
