@@ -16,7 +16,7 @@ export function watchHistory(onPage: () => void): () => void {
         onPage();
       }
     });
-  for (const name of ['pushState', 'replaceState'] as const) {
+  for (const name of 'pushState replaceState'.split(' ') as Array<'pushState' | 'replaceState'>) {
     const original = history[name];
     // Wrapped rather than restored on stop: another library may have wrapped it after us.
     // changed() looks a tick later, after the router's own call.

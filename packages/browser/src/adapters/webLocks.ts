@@ -11,7 +11,8 @@ export function webLock(prefix: string): (name: string, fn: () => unknown) => Pr
 export const heldLocks = (prefix: string): ((start: string) => Promise<string[]> | undefined) => {
   return (start) =>
     navigator.locks?.query().then(
-      (state) => (state.held ?? []).flatMap((l) => (l.name?.startsWith(prefix + start) ? [l.name.slice(prefix.length)] : [])),
+      // A snapshot always lists what is held (the type makes it optional).
+      (state) => state.held!.flatMap((l) => (l.name?.startsWith(prefix + start) ? [l.name.slice(prefix.length)] : [])),
       () => [],
     );
 };

@@ -225,14 +225,16 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           r ? refuse(item, r.error.code, r.error.message) : (done.push(item.k), acked.push(item));
         });
         accepted += answer.accepted;
-        duplicates += answer.duplicates || 0;
-      } else if (status == 413 || (status == 400 && error)) {
+        duplicates += answer.duplicates!;
+      } else if (status == 413 || (status == 400 && error?.code)) {
+        // A 400 is the collector's verdict only with its error code (another 400 is retried like any
+        // failure); a 413 means too large whoever answered it.
         if (part[1]) {
           const half = part.length >> 1;
           await post(part.slice(0, half));
           retry ?? (await post(part.slice(half)));
         } else {
-          refuse(part[0]!, error?.code || (status == 413 ? 'payload_too_large' : 'invalid_body'), error?.message);
+          refuse(part[0]!, error?.code || 'payload_too_large', error?.message);
         }
       } else {
         retry = parseRetryAfter(retryAfter, now());
