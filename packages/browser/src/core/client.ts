@@ -460,27 +460,22 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     }
     callAt = was;
   };
-  /** Client calls wait, in order and keeping their time, while a session start is being decided across tabs. */
-  let gate: Promise<unknown> | 0 = 0;
-  const hold = <T extends Live | Promise<unknown>>(s: T): T => {
-    if (s && 'then' in s) {
-      const g: Promise<unknown> = (gate = Promise.all([gate, s]).then(() => {
-        if (gate == g) gate = 0;
-      }));
-    }
-    return s;
-  };
-  const serial =
-    <A extends unknown[]>(fn: (...args: A) => void) =>
-    (...args: A) => {
-      if (!gate) return fn(...args);
+  /**
+   * Client calls wait, in order and keeping their time, while a session start is being decided across
+   * tabs; one that finds another start pending when its turn comes (a startSession() before it) waits again.
+   */
+  const serial = <A extends unknown[]>(fn: (...args: A) => void) => {
+    const wrapped = (...args: A): void => {
+      if (!starting) return fn(...args);
       const m = at();
-      hold(gate.then(() => run(m, () => fn(...args))));
+      starting.then(() => run(m, () => wrapped(...args)));
     };
+    return wrapped;
+  };
 
   const call = (type: EventType, fields: JsonObject) => {
     const m = at();
-    off() || record(type, fields, hold(touch(false, m)), m);
+    off() || record(type, fields, touch(false, m), m);
   };
 
   /** Presence: at most every 60 s, only when there was input after the last event, only while visible. */
@@ -515,7 +510,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       if (off()) return;
       const m = at();
       endNow('manual');
-      hold(begin(m));
+      begin(m);
     }),
     endSession: serial((reason = 'manual') => {
       endNow(reason);
@@ -573,7 +568,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       // Pointer moves and scrolls come in storms; a tenth of a second is plenty for idle timing, never for a start.
       if ((live && t - lastSeen < 100) || off()) return;
       lastSeen = t;
-      if ((live = !!hold(touch(true, t)))) {
+      if ((live = !!touch(true, t))) {
         lastInput = t;
         pingTimer ||= later(ping, 0);
       }
