@@ -61,12 +61,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   let retryTimer: Timer = 0;
   let pingTimer: Timer = 0;
   let lastPresence = mono();
-  /** Monotonic time of the last input that found a session (0: none yet; monotonic time starts at 0). */
-  let lastInput = 0;
-  /** Monotonic time of the last input handled (only read while `live`, which an input sets). */
-  let lastSeen = 0;
-  /** Whether this tab's last input found a session (live or starting): input storms are thinned only then. */
-  let live = false;
+  /** Monotonic time of the last input handled (none yet: long ago, so the first is never thinned). */
+  let lastInput = -1e9;
   /** Monotonic time of the replayed call being made, if any. */
   let callAt: number | undefined;
   /** This tab's events not yet acknowledged nor handed to an unload-safe send. */
@@ -344,7 +340,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     unannounce && unannounce();
     stopSession();
     if (readSession()?.i === s.i) writeSession(null);
-    live = false;
     const durationSeconds = Math.max(0, t - s.s) / 1e3;
     const ended = anonymousId();
     // A fixed messageId: two tabs ending the same session are stored once.
@@ -566,12 +561,11 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     input() {
       const t = mono();
       // Pointer moves and scrolls come in storms; a tenth of a second is plenty for idle timing, never for a start.
-      if ((live && t - lastSeen < 100) || off()) return;
-      lastSeen = t;
-      if ((live = !!touch(true, t))) {
-        lastInput = t;
-        pingTimer ||= later(ping, 0);
-      }
+      if ((cur && t - lastInput < 100) || off()) return;
+      lastInput = t;
+      // Input always finds a session: the live one, or one it starts.
+      touch(true, t);
+      pingTimer ||= later(ping, 0);
     },
     autoPage() {
       // Nothing after destroy (history wrappers outlive it) nor while opted out.
