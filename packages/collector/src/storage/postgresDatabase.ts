@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { from as copyFromStdin } from 'pg-copy-streams';
+import { CopyIn } from './copyIn';
 import type { Database, ListenHooks, Queryable, Transaction } from './database';
 import { DatabaseUnavailableError, isConnectionError } from './database';
 
@@ -49,24 +49,40 @@ function queryableOf(client: pg.Pool | pg.PoolClient): Queryable {
 // The set-up statements each pooled connection ran in a committed transaction (Transaction.setUp).
 const setUpDone = new WeakMap<pg.PoolClient, Set<string>>();
 
-/** `setUps` collects what this transaction set up; the caller records it once the transaction commits. */
-function transactionOf(client: pg.PoolClient, setUps: Set<string>): Transaction {
-  return {
-    ...queryableOf(client),
-    async setUp(sql: string) {
-      if (setUpDone.get(client)?.has(sql) || setUps.has(sql)) return;
-      await client.query(sql).catch(unavailable);
-      setUps.add(sql);
+/**
+ * A transaction on `client`, opened by its first statement: BEGIN goes out alone before a parameterized statement,
+ * or in the same message as a COPY (the ingest path's first write: one round trip less per commit).
+ * `setUps` collects what it set up; the caller records it once the transaction commits.
+ */
+function transactionOf(client: pg.PoolClient, setUps: Set<string>) {
+  let begun = false;
+  const begin = async () => {
+    if (begun) return;
+    begun = true;
+    await client.query('BEGIN').catch(unavailable);
+  };
+  const queryable = queryableOf(client);
+  const tx: Transaction = {
+    async query<T>(sql: string, params?: unknown[]) {
+      await begin();
+      return queryable.query<T>(sql, params);
+    },
+    async exec(sql: string) {
+      await begin();
+      await queryable.exec(sql);
     },
     async copyFrom(copySql: string, text: string) {
-      await new Promise<void>((resolve, reject) => {
-        const stream = client.query(copyFromStdin(copySql));
-        stream.once('finish', resolve);
-        stream.once('error', reject);
-        stream.end(text);
-      }).catch(unavailable);
+      const sql = begun ? copySql : `BEGIN; ${copySql}`;
+      begun = true;
+      await client.query(new CopyIn(sql, text)).done.catch(unavailable);
+    },
+    async setUp(sql: string) {
+      if (setUpDone.get(client)?.has(sql) || setUps.has(sql)) return;
+      await tx.exec(sql);
+      setUps.add(sql);
     },
   };
+  return { tx, begun: () => begun };
 }
 
 interface Subscriber extends ListenHooks {
@@ -171,10 +187,10 @@ export function openPostgres(options: PostgresOptions): Database {
       };
       client.on('error', onError);
       try {
-        await client.query('BEGIN');
         const setUps = new Set<string>();
-        const result = await fn(transactionOf(client, setUps));
-        await client.query('COMMIT');
+        const opened = transactionOf(client, setUps);
+        const result = await fn(opened.tx);
+        if (opened.begun()) await client.query('COMMIT');
         if (setUps.size > 0) setUpDone.set(client, new Set([...(setUpDone.get(client) ?? []), ...setUps]));
         client.removeListener('error', onError);
         client.release();
