@@ -429,8 +429,9 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   /** Activity at monotonic time `m` (user input, or a tracked call): the live session, starting one when allowed. */
   const touch = (input: boolean, m: number): Live => {
     check();
-    // Kiosk: only a person's input starts or extends a session; tracked calls just join it.
-    if (cfg.isKiosk && !input) return cur || starting || undefined;
+    // Kiosk: only a person's input starts or extends a session; tracked calls just join it (they wait
+    // while a start is pending: see serial).
+    if (cfg.isKiosk && !input) return cur;
     if (!cur) return begin(m);
     lastMono = Math.max(lastMono, m);
     cur.l = lastWall = Math.max(lastWall, wall(m));
