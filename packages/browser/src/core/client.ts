@@ -504,9 +504,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     }),
     startSession: serial(() => {
       if (off()) return;
-      const m = at();
       endNow('manual');
-      begin(m);
+      begin(at());
     }),
     endSession: serial((reason = 'manual') => {
       endNow(reason);
