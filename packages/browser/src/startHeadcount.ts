@@ -29,8 +29,6 @@ export function startHeadcount(options: HeadcountOptions, queued: QueuedCall[] =
     cfg.pageviews && watchHistory(core.autoPage),
     cfg.clicks && watchClicks(client.track),
   );
-  // A microtask later, so listeners and identify() right after creation (or the stub's replay) come first.
-  if (cfg.pageviews) Promise.resolve().then(core.autoPage);
   // No call ever throws into the host page.
   for (const name in client) {
     const method = client[name as keyof HeadcountClient] as Method;

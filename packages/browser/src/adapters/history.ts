@@ -1,9 +1,9 @@
-/** Automatic page views for multi-page sites and SPAs (pushState, replaceState, popstate, hashchange). */
+/** Automatic page views for multi-page sites and SPAs (load, pushState, replaceState, popstate, hashchange). */
 import { listen } from './listen';
 
 /**
- * Calls `onPage` whenever the URL changes; returns the function that stops listening. The history
- * wrappers stay, so `onPage` must do nothing once the client is destroyed (core.autoPage does not).
+ * Calls `onPage` for the load and whenever the URL changes; returns the function that stops listening.
+ * The history wrappers stay, so `onPage` must do nothing once the client is destroyed (core.autoPage does not).
  */
 export function watchHistory(onPage: () => void): () => void {
   let last = location.href;
@@ -16,6 +16,9 @@ export function watchHistory(onPage: () => void): () => void {
         onPage();
       }
     });
+  // The load's page view comes a microtask later, so listeners and identify() right after creation
+  // (or the stub's replay) come first.
+  Promise.resolve().then(onPage);
   for (const name of 'pushState replaceState'.split(' ') as Array<'pushState' | 'replaceState'>) {
     const original = history[name];
     // Wrapped rather than restored on stop: another library may have wrapped it after us.
