@@ -385,19 +385,20 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     (starting ||= env
       .lock('s', () => {
         if (check()) return;
-        const asked = env.lockNames('d');
+        const asked = env.lockNames('[');
         // Without Web Locks nothing is announced: the start is decided at once.
         if (!asked) return start(m);
         return asked.then(async (names) => {
-          const told = names.map((name) => JSON.parse(name.slice(1)) as [SessionRecord, string]).find(([r]) => !gone.includes(r.i));
+          const told = names.map((name) => JSON.parse(name) as [SessionRecord, string]).find(([r]) => !gone.includes(r.i));
           if (told) {
             writeSession(told[0]);
             anonymousId(told[1]);
             if (check()) return;
           }
           start(m);
-          // Taken before 's' is released, so the next tab to hold 's' finds it.
-          const name = 'd' + JSON.stringify([cur, anonymousId()]);
+          // Taken before 's' is released, so the next tab to hold 's' finds it. Named by its JSON: the only
+          // lock names that start with '['.
+          const name = JSON.stringify([cur, anonymousId()]);
           await new Promise<void>((held) =>
             env.lock(name, () => (held(), new Promise<void>((r) => later((unannounce = r), 5e3)))),
           );

@@ -45,7 +45,7 @@ export interface CoreEnv {
   kv: KeyValue;
   queue: QueueStore;
   send: Transport;
-  /** Runs `fn` while holding the cross-tab lock `name` (`q`: the sender, `s`: session starts); never rejects for lack of locks. */
+  /** Runs `fn` while holding the cross-tab lock `name` (`q`: the sender, `s`: session starts, `[...`: a start's announcement); never rejects for lack of locks. */
   lock(name: string, fn: () => unknown): Promise<unknown>;
   /** Names (as given to `lock`) of the cross-tab locks held now that start with `prefix`; undefined without Web Locks. */
   lockNames(prefix: string): Promise<string[]> | undefined;
