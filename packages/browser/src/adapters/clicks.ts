@@ -7,9 +7,9 @@ const INTERACTIVE = 'a,button,input,select,textarea,label,[role=button]';
 
 export function watchClicks(track: (event: string, properties: JsonObject) => void): () => void {
   return listen<MouseEvent>(document, 'click', (e) => {
+    // A target that is no element (a script's click on document) throws here, and listen() ignores it.
     const target = e.target as Element;
-    const el = target.closest?.(INTERACTIVE) || target;
-    if (!el.tagName) return;
+    const el = target.closest(INTERACTIVE) || target;
     track('Element Clicked', {
       element: el.tagName.toLowerCase() + (el.id ? '#' + el.id : ''),
       // An element's textContent is never null.

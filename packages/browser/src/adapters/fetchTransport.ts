@@ -10,7 +10,7 @@ export function fetchTransport(url: string): Transport {
     fetch(url, { method: 'POST', body, keepalive, signal: AbortSignal.timeout?.(3e4) }).then(
       async (r): Promise<Reply> => [r.status, await r.json().catch(() => undefined), r.headers.get('Retry-After')],
       (e) => {
-        if (keepalive && navigator.sendBeacon?.(url, body)) return undefined;
+        if (keepalive && navigator.sendBeacon(url, body)) return undefined;
         throw e;
       },
     );
