@@ -67,7 +67,10 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   let callAt: number | undefined;
   /** This tab's events not yet acknowledged nor handed to an unload-safe send. */
   let mine: Item[] = [];
-  /** Monotonic time of each event this page recorded: its age at send survives a wall-clock correction. */
+  /**
+   * Of each event this page recorded, its wall-clock time less its monotonic time: its sentAt is that
+   * plus the monotonic time of the send, so its age survives a wall-clock correction.
+   */
   let born: Record<string, number> = {};
   /** Events waiting for the next queue write; writes run one at a time, each takes all that wait. */
   let pending: Item[] = [];
@@ -132,12 +135,13 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   /** Records an event made at monotonic time `m`; while a session is being started it joins that one when decided. */
   const record = (type: EventType, fields: JsonObject, s: Live, m = at()) => {
     if (off()) return;
+    const t = wall(m);
     // A JSON snapshot: later changes to the caller's objects do not reach the queue; unserializable input throws here.
     const e: HeadcountEvent = JSON.parse(
       JSON.stringify({
         type,
         userId: kv.get(USER_ID) || undefined,
-        timestamp: iso(wall(m)),
+        timestamp: iso(t),
         context: env.ctx(),
         ...fields,
       }),
@@ -149,10 +153,10 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       e.anonymousId = anonymousId();
       if (s) {
         Object.assign(e.context!, s.a).sessionId = s.i;
-        lastWall = Math.max(lastWall, wall(m));
+        lastWall = Math.max(lastWall, t);
       }
       const item = { k, e };
-      born[k] = m;
+      born[k] = t - m;
       lastPresence = mono();
       if (mine.push(item) > MEMORY_ITEMS) mine.shift();
       pending.push(item);
@@ -203,7 +207,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
         .send(
           JSON.stringify({
             // Events this page recorded carry their own sentAt, their age on the monotonic clock.
-            batch: part.map(({ k, e }) => (k in born ? { ...e, sentAt: iso(Date.parse(e.timestamp!) + mono() - born[k]!) } : e)),
+            batch: part.map(({ k, e }) => (k in born ? { ...e, sentAt: iso(born[k]! + mono()) } : e)),
             sentAt: iso(now()),
             writeKey: cfg.writeKey,
           }),
