@@ -68,8 +68,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   /** This tab's events not yet acknowledged nor handed to an unload-safe send. */
   let mine: Item[] = [];
   /**
-   * Of each event this page recorded, its wall-clock time less its monotonic time: its sentAt is that
-   * plus the monotonic time of the send, so its age survives a wall-clock correction.
+   * Of each event this page recorded, the wall clock's offset from the monotonic clock when it was
+   * recorded: its sentAt is that plus the monotonic time of the send, so its age survives a wall-clock correction.
    */
   let born: Record<string, number> = {};
   /** Events waiting for the next queue write; writes run one at a time, each takes all that wait. */
@@ -132,10 +132,10 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     keys.forEach((k) => delete born[k]);
   };
 
-  /** Records an event made at monotonic time `m`; while a session is being started it joins that one when decided. */
-  const record = (type: EventType, fields: JsonObject, s: Live, m = at()) => {
+  /** Records an event made at wall-clock time `t`; while a session is being started it joins that one when decided. */
+  const record = (type: EventType, fields: JsonObject, s: Live, t = wall(at())) => {
     if (off()) return;
-    const t = wall(m);
+    const base = offset;
     // A JSON snapshot: later changes to the caller's objects do not reach the queue; unserializable input throws here.
     const e: HeadcountEvent = JSON.parse(
       JSON.stringify({
@@ -156,7 +156,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
         lastWall = Math.max(lastWall, t);
       }
       const item = { k, e };
-      born[k] = t - m;
+      born[k] = base;
       lastPresence = mono();
       if (mine.push(item) > MEMORY_ITEMS) mine.shift();
       pending.push(item);
@@ -347,7 +347,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     const durationSeconds = Math.max(0, t - s.s) / 1e3;
     const ended = anonymousId();
     // A fixed messageId: two tabs ending the same session are stored once.
-    record('track', { event: 'Session Ended', properties: { reason, durationSeconds }, messageId: s.i + '-end' }, s, t - wall(0));
+    record('track', { event: 'Session Ended', properties: { reason, durationSeconds }, messageId: s.i + '-end' }, s, t);
     if (cfg.isKiosk || reason == 'reset') rotate();
     emit('sessionend', { sessionId: s.i, anonymousId: ended, reason, durationSeconds });
     return true;
@@ -425,9 +425,9 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     writeSession(s);
     stopSession();
     arm();
-    record('track', { event: 'Session Started' }, s, m);
+    record('track', { event: 'Session Started' }, s, t);
     // Kiosk: the page a person finds is the session's landing page.
-    if (cfg.isKiosk && cfg.pageviews) record('page', {}, s, m);
+    if (cfg.isKiosk && cfg.pageviews) record('page', {}, s, t);
     emit('sessionstart', { sessionId: s.i, anonymousId: visitor });
   };
 
@@ -476,7 +476,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
 
   const call = (type: EventType, fields: JsonObject) => {
     const m = at();
-    off() || record(type, fields, touch(false, m), m);
+    off() || record(type, fields, touch(false, m), wall(m));
   };
 
   /** Presence: at most every 60 s, only when there was input after the last event, only while visible. */
