@@ -5,9 +5,10 @@ import { buildIife } from './buildIife';
 /**
  * The script-tag budget: what the bundle measures with everything PRODUCT.md section 5 asks since issue 12
  * (acknowledgement check, monotonic times, multi-store drain, new-source sessions, locked session starts).
- * Issue 3 asked for 5 KiB (5,120) and issue 16 for 4,608; this is what it reaches today, so any growth fails.
+ * Issue 3 asked for 5 KiB (5,120), reached; issue 16 asks for 4,608, not reached with every behaviour kept.
+ * This is what it measures today, so any growth fails.
  */
-const BUDGET = 5_291;
+const BUDGET = 5_041;
 
 it(`dist/headcount.js stays within ${BUDGET} bytes gzip -9`, async () => {
   const code = await buildIife();
