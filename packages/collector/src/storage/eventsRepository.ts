@@ -116,7 +116,7 @@ export async function insertEvents(tx: Transaction, rows: readonly EventToStore[
   // whatever partition its timestamp falls in. Rows keep the caller's order (messageId: no deadlock). The shared
   // contexts the claimed events name are then stored when missing; those already stored are locked (KEY SHARE) until
   // the commit, so erasure or retention (which lock them FOR UPDATE first) cannot remove one an event is about to name.
-  const inserted = await tx.query<{ app_id: string; message_id: string }>(
+  const skipped = await tx.query<{ app_id: string; message_id: string }>(
     `WITH claimed AS (
        INSERT INTO event_ids (app_id, message_id, received_at)
        SELECT app_id, message_id, received_at FROM events_staging ORDER BY n
@@ -133,14 +133,19 @@ export async function insertEvents(tx: Transaction, rows: readonly EventToStore[
        WHERE s.shared_context IS NOT NULL AND NOT EXISTS (SELECT 1 FROM kept WHERE kept.app_id = s.app_id AND kept.key = s.context_key)
        ORDER BY s.app_id, s.context_key
        ON CONFLICT (app_id, key) DO NOTHING
+     ), stored AS (
+       INSERT INTO events (app_id, session_id, context_key, ${STORED_COLUMNS})
+       SELECT app_id, session_id, context_key, ${STORED_COLUMNS}
+       FROM events_staging JOIN claimed USING (app_id, message_id)
+       ORDER BY n
      )
-     INSERT INTO events (app_id, session_id, context_key, ${STORED_COLUMNS})
-     SELECT app_id, session_id, context_key, ${STORED_COLUMNS}
-     FROM events_staging JOIN claimed USING (app_id, message_id)
-     ORDER BY n
-     RETURNING app_id, message_id`,
+     SELECT s.app_id, s.message_id FROM events_staging s
+     WHERE NOT EXISTS (SELECT 1 FROM claimed c WHERE c.app_id = s.app_id AND c.message_id = s.message_id)`,
   );
-  return new Set(inserted.map((r) => `${r.app_id}\n${r.message_id}`));
+  // Only the rows not stored (already stored before: duplicates, rare) come back, not every row stored.
+  const inserted = new Set(rows.map(({ appId, event }) => `${appId}\n${event.messageId}`));
+  for (const { app_id: appId, message_id: messageId } of skipped) inserted.delete(`${appId}\n${messageId}`);
+  return inserted;
 }
 
 /**
