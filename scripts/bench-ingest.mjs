@@ -65,7 +65,8 @@ const SESSIONS_PER_BATCH = Math.round(envNumber('BENCH_SESSIONS_PER_BATCH', 10))
 const WARMUP = 3;
 const PROFILE_DIR = env.BENCH_PROFILE ? resolve(env.BENCH_PROFILE) : null;
 const TARGET_EVENTS_PER_SECOND = 20_000;
-const TARGET_COPY_RATIO = 0.3;
+// Issue 16: batched ingest at half the rate of a raw COPY of the same rows, every guarantee kept.
+const TARGET_COPY_RATIO = 0.5;
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 const micros = () => Number(process.hrtime.bigint() / 1000n);
