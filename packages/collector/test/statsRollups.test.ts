@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refreshRollups, type RollupPacing } from '../src/stats/refreshRollups';
+import { refreshRollups, SWEEP_GAP_MS, type RollupPacing } from '../src/stats/refreshRollups';
 import { backends } from './support/databases';
 import { bearer, get, post, startTestCollector, type TestCollector } from './support/testCollector';
 
@@ -172,5 +172,23 @@ describe.each(backends())('dashboard rollups on %s', { timeout: 120_000 }, (back
     await refreshRollups(c.db, new Date(now.getTime() + 60_000), 48, pacing);
     expect(await pendingIn(lateHour)).toBe(0);
     expect(await read(`/v1/stats?${RANGES.exact}`)).toEqual(fresh);
+  });
+
+  it('sweeps the apps for ended days at most once per gap when paced, not at every pass', async () => {
+    await rollUpAll();
+    const days = async () => (await c.db.query<{ n: number }>(
+      "SELECT count(*)::integer AS n FROM stats_rollups WHERE span = 'day' AND segment = '' AND dim = 'total'"))[0]!.n;
+    // Days that ended after their last change: no rows until a sweep rolls them up.
+    const forgetDays = () => c.db.query("DELETE FROM stats_rollups WHERE span = 'day'");
+    const pacing: RollupPacing = { minGapMs: 60_000, rolledAt: new Map() };
+    const now = Date.now();
+    await forgetDays();
+    await refreshRollups(c.db, new Date(now), 48, pacing);
+    expect(await days()).toBeGreaterThan(0);
+    await forgetDays();
+    await refreshRollups(c.db, new Date(now + 60_000), 48, pacing);
+    expect(await days()).toBe(0);
+    await refreshRollups(c.db, new Date(now + SWEEP_GAP_MS), 48, pacing);
+    expect(await days()).toBeGreaterThan(0);
   });
 });

@@ -19,12 +19,16 @@ export const SEGMENT_HOURS_KEPT = 48;
  * seconds costs as much as the ingest itself (the whole hour each time), while readers count a changed hour
  * from the visits anyway. So the job leaves the hour going on to the readers, and counts an hour that ended at
  * most once per `minGapMs` (rolledAt: when each app's hour, `app|ms`, was last counted, kept by the caller).
- * Without pacing, every changed hour is counted at once (tests, backfills).
+ * The sweep of every app (days that ended without a change since, segment hours past their time: two queries per
+ * app) runs at most once per SWEEP_GAP_MS (`sweptAt`), not at every pass; readers count such a day meanwhile.
+ * Without pacing, every changed hour is counted and every app swept at once (tests, backfills).
  */
 export interface RollupPacing {
   minGapMs: number;
   rolledAt: Map<string, number>;
+  sweptAt?: number;
 }
+export const SWEEP_GAP_MS = 5 * 60_000;
 /** Ended days this recent are rolled up if they have no rows yet (a day that ended after its last change). */
 const RECENT_DAYS = 3;
 
@@ -184,7 +188,9 @@ export async function refreshRollups(
       days += await rollUpDays(tx, appId, now, hours);
     }
     // Days that ended since their last change, and segment hours past their time.
-    for (const { id } of await tx.query<{ id: string }>('SELECT id FROM apps')) {
+    const sweep = !pacing || pacing.sweptAt === undefined || now.getTime() - pacing.sweptAt >= SWEEP_GAP_MS;
+    if (sweep && pacing) pacing.sweptAt = now.getTime();
+    for (const { id } of sweep ? await tx.query<{ id: string }>('SELECT id FROM apps') : []) {
       days += await rollUpDays(tx, id, now);
       await tx.query(
         `DELETE FROM stats_rollups WHERE app_id = $1 AND span = 'hour' AND bucket < $2 AND bucket >= $3 AND segment <> ''`,
