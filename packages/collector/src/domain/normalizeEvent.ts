@@ -134,7 +134,8 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
   const { page, ...shared } = merged;
   const sharedJson = Object.keys(shared).length > 0 ? JSON.stringify(shared) : null;
   const sharedPart = sharedJson === null ? null : sharedContextOf(sharedJson);
-  if (sharedPart !== null) normalized.sharedContext = { key: sharedPart.key, copyField: sharedPart.copyField };
+  // The cached part itself (shared by every event naming it, never changed): no copy per event.
+  normalized.sharedContext = sharedPart;
   const row = copyRowOf(normalized, sharedJson === null ? merged : page === undefined ? null : { page });
   normalized.copyRow = row.toString();
   normalized.bytes = Buffer.byteLength(normalized.copyRow) - row.escapes + (sharedPart?.bytes ?? 0);

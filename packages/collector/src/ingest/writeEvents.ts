@@ -74,12 +74,13 @@ export async function writeEvents(tx: Transaction, requests: readonly WriteReque
   }
   // A stable order keeps concurrent inserts of overlapping batches from deadlocking on the unique key.
   toStore.sort((a, b) => compareText(a.appId, b.appId) || compareText(a.event.messageId, b.event.messageId));
-  const inserted = await insertEvents(tx, toStore);
+  const skipped = await insertEvents(tx, toStore);
 
   const sessions = createSessionsRepository(tx);
   const identities = createIdentityRepository(tx);
   for (const { app, placed } of apps.values()) {
-    for (const p of placed) p.isNew = p.event.type === 'ping' || inserted.has(p.key);
+    // Every placed event but a ping was in the insert: new unless it skipped it.
+    for (const p of placed) p.isNew = p.event.type === 'ping' || !skipped.has(p.key);
     const fresh = placed.filter((p) => p.isNew);
     // Sessions whose stored events moved are rebuilt whole from the table, fresh events included.
     const rebuild = rebuilds.get(app.id) ?? new Set<string>();

@@ -18,14 +18,14 @@ export const SEGMENT_HOURS_KEPT = 48;
  * that ended keeps changing while the visits that started in it go on: counting such an hour again every few
  * seconds costs as much as the ingest itself (the whole hour each time), while readers count a changed hour
  * from the visits anyway. So the job leaves the hour going on to the readers, and counts an hour that ended at
- * most once per `minGapMs` (rolledAt: when each app's hour, `app|ms`, was last counted, kept by the caller).
+ * most once per `minGapMs` (rolledAt: when each app's hour was last counted, by `app|hour ms`, kept by the caller).
  * The sweep of every app (days that ended without a change since, segment hours past their time: two queries per
  * app) runs at most once per SWEEP_GAP_MS (`sweptAt`), not at every pass; readers count such a day meanwhile.
  * Without pacing, every changed hour is counted and every app swept at once (tests, backfills).
  */
 export interface RollupPacing {
   minGapMs: number;
-  rolledAt: Map<string, number>;
+  rolledAt: Map<string, { appId: string; hour: number; at: number }>;
   sweptAt?: number;
 }
 export const SWEEP_GAP_MS = 5 * 60_000;
@@ -44,15 +44,12 @@ export interface RefreshResult {
   more: boolean;
 }
 
-/** The app's hours counted less than `minGapMs` ago, as [app, hour ms]; forgets older ones. */
-function recentlyRolled({ minGapMs, rolledAt }: RollupPacing, now: number): Array<[string, number]> {
-  const waiting: Array<[string, number]> = [];
-  for (const [key, at] of rolledAt) {
-    if (now - at >= minGapMs) rolledAt.delete(key);
-    else {
-      const bar = key.lastIndexOf('|');
-      waiting.push([key.slice(0, bar), Number(key.slice(bar + 1))]);
-    }
+/** The apps' hours counted less than `minGapMs` ago; forgets older ones. */
+function recentlyRolled({ minGapMs, rolledAt }: RollupPacing, now: number): Array<{ appId: string; hour: number }> {
+  const waiting: Array<{ appId: string; hour: number }> = [];
+  for (const [key, rolled] of rolledAt) {
+    if (now - rolled.at >= minGapMs) rolledAt.delete(key);
+    else waiting.push(rolled);
   }
   return waiting;
 }
@@ -163,7 +160,7 @@ export async function refreshRollups(
        DELETE FROM stats_pending p USING picked WHERE p.app_id = picked.app_id AND p.hour = picked.hour
        RETURNING p.app_id, p.hour`,
       [batchHours, pacing ? new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS) : 'infinity',
-        waiting.map(([appId]) => appId), waiting.map(([, hour]) => new Date(hour))],
+        waiting.map((w) => w.appId), waiting.map((w) => new Date(w.hour))],
     );
     const byApp = new Map<string, Set<number>>();
     for (const { app_id: appId, hour } of picked) {
@@ -183,7 +180,7 @@ export async function refreshRollups(
         }
       }
       const hours = [...hourSet].map((ms) => new Date(ms));
-      for (const ms of hourSet) pacing?.rolledAt.set(`${appId}|${ms}`, now.getTime());
+      for (const hour of hourSet) pacing?.rolledAt.set(`${appId}|${hour}`, { appId, hour, at: now.getTime() });
       await store(tx, appId, 'hour', 'UTC', hours, tallies);
       days += await rollUpDays(tx, appId, now, hours);
     }

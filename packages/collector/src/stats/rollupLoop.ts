@@ -1,7 +1,7 @@
 import type { Logger } from '../logger';
 import { startPeriodicPasses, type PassOptions } from '../maintenance/periodicPasses';
 import type { Database } from '../storage/database';
-import { refreshRollups } from './refreshRollups';
+import { refreshRollups, type RollupPacing } from './refreshRollups';
 
 export interface RollupOptions extends PassOptions {
   /** An hour that ended but keeps changing is counted again at most this often (RollupPacing in refreshRollups.ts). */
@@ -18,7 +18,7 @@ export const DEFAULT_ROLLUP_OPTIONS: RollupOptions = { everyMs: 5_000, firstAfte
 /** Keeps the dashboard's rollups up to date with what was stored (src/stats/refreshRollups.ts). Returns the stop function. */
 export function startRollups(db: Database, log: Logger, options: Partial<RollupOptions> = {}): () => Promise<void> {
   const { minGapMs, ...passes } = { ...DEFAULT_ROLLUP_OPTIONS, ...options };
-  const pacing = { minGapMs, rolledAt: new Map<string, number>() };
+  const pacing: RollupPacing = { minGapMs, rolledAt: new Map() };
   return startPeriodicPasses(
     () => refreshRollups(db, new Date(), undefined, pacing),
     passes,

@@ -21,6 +21,24 @@ export interface Transaction extends Queryable {
   setUp(sql: string): Promise<void>;
 }
 
+/**
+ * What Transaction.setUp needs on either backend: `done` holds the set-up statements the connection ran in
+ * committed transactions; a transaction's own count once it commits (a rolled-back CREATE TEMP TABLE is gone).
+ */
+export function setUpLedger(done: Set<string>) {
+  const pending = new Set<string>();
+  return {
+    async setUp(sql: string, run: (sql: string) => Promise<void>): Promise<void> {
+      if (done.has(sql) || pending.has(sql)) return;
+      await run(sql);
+      pending.add(sql);
+    },
+    committed(): void {
+      for (const sql of pending) done.add(sql);
+    },
+  };
+}
+
 export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */

@@ -92,7 +92,7 @@ const STAGING = `CREATE TEMP TABLE IF NOT EXISTS events_staging (n integer, app_
 
 /**
  * Stores events with one COPY and one set-based statement; events already stored (same app and messageId) are skipped.
- * Returns the keys `${appId}\n${messageId}` of the rows actually inserted.
+ * Returns the keys `${appId}\n${messageId}` of the rows skipped (duplicates: rare, so few come back).
  */
 export async function insertEvents(tx: Transaction, rows: readonly EventToStore[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
@@ -142,10 +142,7 @@ export async function insertEvents(tx: Transaction, rows: readonly EventToStore[
      SELECT s.app_id, s.message_id FROM events_staging s
      WHERE NOT EXISTS (SELECT 1 FROM claimed c WHERE c.app_id = s.app_id AND c.message_id = s.message_id)`,
   );
-  // Only the rows not stored (already stored before: duplicates, rare) come back, not every row stored.
-  const inserted = new Set(rows.map(({ appId, event }) => `${appId}\n${event.messageId}`));
-  for (const { app_id: appId, message_id: messageId } of skipped) inserted.delete(`${appId}\n${messageId}`);
-  return inserted;
+  return new Set(skipped.map((r) => `${r.app_id}\n${r.message_id}`));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import type { Database, Queryable, Transaction as Tx } from './database';
+import { setUpLedger, type Database, type Queryable, type Transaction as Tx } from './database';
 
 function queryableOf(db: PGlite | Transaction): Queryable {
   return {
@@ -14,15 +14,10 @@ function queryableOf(db: PGlite | Transaction): Queryable {
   };
 }
 
-/** `setUps` collects what this transaction set up; `done`, what committed transactions did (one connection). */
-function transactionOf(tx: Transaction, setUps: Set<string>, done: ReadonlySet<string>): Tx {
+function transactionOf(tx: Transaction, setUps: ReturnType<typeof setUpLedger>): Tx {
   return {
     ...queryableOf(tx),
-    async setUp(sql: string) {
-      if (done.has(sql) || setUps.has(sql)) return;
-      await tx.exec(sql);
-      setUps.add(sql);
-    },
+    setUp: (sql: string) => setUps.setUp(sql, async (statement) => { await tx.exec(statement); }),
     async copyFrom(copySql: string, text: string) {
       // PGlite reads COPY's input from a blob it names /dev/blob.
       await tx.query(copySql.replace(/\bFROM STDIN\b/, "FROM '/dev/blob'"), [], { blob: new Blob([text]) });
@@ -34,14 +29,15 @@ function transactionOf(tx: Transaction, setUps: Set<string>, done: ReadonlySet<s
 export async function openPglite(dataDir?: string): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
+  // One connection: what its committed transactions set up.
   const setUpDone = new Set<string>();
   return {
     kind: 'pglite',
     ...queryableOf(db),
     async transaction(fn) {
-      const setUps = new Set<string>();
-      const result = await db.transaction((tx) => fn(transactionOf(tx, setUps, setUpDone)));
-      for (const sql of setUps) setUpDone.add(sql);
+      const setUps = setUpLedger(setUpDone);
+      const result = await db.transaction((tx) => fn(transactionOf(tx, setUps)));
+      setUps.committed();
       return result;
     },
     async listen(channel, onMessage) {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { CopyIn } from './copyIn';
 import type { Database, ListenHooks, Queryable, Transaction } from './database';
-import { DatabaseUnavailableError, isConnectionError } from './database';
+import { DatabaseUnavailableError, isConnectionError, setUpLedger } from './database';
 
 /** Server-side bounds on waiting, in milliseconds (0 turns one off). */
 export interface PostgresTimeouts {
@@ -52,9 +52,9 @@ const setUpDone = new WeakMap<pg.PoolClient, Set<string>>();
 /**
  * A transaction on `client`, opened by its first statement: BEGIN goes out alone before a parameterized statement,
  * or in the same message as a COPY (the ingest path's first write: one round trip less per commit).
- * `setUps` collects what it set up; the caller records it once the transaction commits.
+ * `setUps` records what it set up once the caller has committed it.
  */
-function transactionOf(client: pg.PoolClient, setUps: Set<string>) {
+function transactionOf(client: pg.PoolClient, setUps: ReturnType<typeof setUpLedger>) {
   let begun = false;
   const begin = async () => {
     if (begun) return;
@@ -76,11 +76,7 @@ function transactionOf(client: pg.PoolClient, setUps: Set<string>) {
       begun = true;
       await client.query(new CopyIn(sql, text)).done.catch(unavailable);
     },
-    async setUp(sql: string) {
-      if (setUpDone.get(client)?.has(sql) || setUps.has(sql)) return;
-      await tx.exec(sql);
-      setUps.add(sql);
-    },
+    setUp: (sql: string) => setUps.setUp(sql, (statement) => tx.exec(statement)),
   };
   return { tx, begun: () => begun };
 }
@@ -187,11 +183,13 @@ export function openPostgres(options: PostgresOptions): Database {
       };
       client.on('error', onError);
       try {
-        const setUps = new Set<string>();
+        let done = setUpDone.get(client);
+        if (!done) setUpDone.set(client, (done = new Set()));
+        const setUps = setUpLedger(done);
         const opened = transactionOf(client, setUps);
         const result = await fn(opened.tx);
         if (opened.begun()) await client.query('COMMIT');
-        if (setUps.size > 0) setUpDone.set(client, new Set([...(setUpDone.get(client) ?? []), ...setUps]));
+        setUps.committed();
         client.removeListener('error', onError);
         client.release();
         return result;
