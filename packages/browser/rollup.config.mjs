@@ -46,12 +46,12 @@ export function letBindings() {
 }
 
 /**
- * Property names that only the SDK's own objects use (core ports, config, session machine), so
+ * Property names that only the SDK's own objects use (core ports, config, the core's own handles), so
  * renaming them is safe. Never list an option, a data-* attribute, a status field or a wire field:
  * test/iife.test.ts runs the minified bundle and catches a mistake.
  */
 const INTERNAL_PROPERTIES =
-  /^(mono|later|kv|queue|lock|attribution|source|dnt|del|autoPage|touch|seen|land|replay|check|start|end|stop|started|ended|acked|retry|maxDuration|newId|wall|idle|memory|input|hidden|visible|client|isKiosk|pageviews|clicks|perBatch|interval|cap|honourDnt|verbose|head|size|send|clock|rand|connected|ctx|say|reconnect|visitor|load|save|stops|lockNames)$/;
+  /^(mono|later|kv|queue|lock|attribution|source|dnt|del|autoPage|replay|maxDuration|idle|memory|input|hidden|visible|client|isKiosk|pageviews|clicks|perBatch|interval|cap|honourDnt|verbose|head|size|send|clock|rand|connected|ctx|say|reconnect|load|save|stops|lockNames)$/;
 
 /** The script-tag build; the size test builds exactly this. */
 export const iife = {

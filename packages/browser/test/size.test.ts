@@ -8,7 +8,7 @@ import { buildIife } from './buildIife';
  * Issue 3 asked for 5 KiB (5,120), reached; issue 16 asks for 4,608, not reached with every behaviour kept.
  * This is what it measures today, so any growth fails.
  */
-const BUDGET = 5_041;
+const BUDGET = 5_037;
 
 it(`dist/headcount.js stays within ${BUDGET} bytes gzip -9`, async () => {
   const code = await buildIife();

@@ -3,11 +3,10 @@
  * anything is sent, sends batches under the cross-tab lock, and applies the collector's verdicts.
  */
 import type { ErrorResponse, EventType, HeadcountEvent, IngestResponse, JsonObject } from '@headcount/schema';
-import type { HeadcountClient, HeadcountEvents } from './api';
+import type { EndReason, HeadcountClient, HeadcountEvents } from './api';
 import type { Config } from './options';
 import type { CoreEnv, Item, Reply } from './ports';
 import { parseRetryAfter, retryDelay } from './retryPolicy';
-import type { EndReason } from './api';
 import type { Live, SessionRecord } from './session';
 
 /** The client plus the hooks the browser adapters drive. */
@@ -135,7 +134,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   /** Records an event made at wall-clock time `t`; while a session is being started it joins that one when decided. */
   const record = (type: EventType, fields: JsonObject, s: Live, t = wall(at())) => {
     if (off()) return;
-    const base = offset;
     // A JSON snapshot: later changes to the caller's objects do not reach the queue; unserializable input throws here.
     const e: HeadcountEvent = JSON.parse(
       JSON.stringify({
@@ -156,7 +154,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
         lastWall = Math.max(lastWall, t);
       }
       const item = { k, e };
-      born[k] = base;
+      // The offset now, fresh: a caller's t (a session's end at its last activity) may not have read the clock.
+      born[k] = wall(0);
       lastPresence = mono();
       if (mine.push(item) > MEMORY_ITEMS) mine.shift();
       pending.push(item);
@@ -476,7 +475,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
 
   const call = (type: EventType, fields: JsonObject) => {
     const m = at();
-    off() || record(type, fields, touch(false, m), wall(m));
+    off() || record(type, fields, touch(false, m));
   };
 
   /** Presence: at most every 60 s, only when there was input after the last event, only while visible. */

@@ -53,6 +53,11 @@ describe('configure', () => {
       memory: true,
     });
   });
+
+  it('reads the script tag\'s short names data-max-session and data-respect-dnt', () => {
+    expect(configure({ writeKey: 'k', maxSession: '60' } as never)).toMatchObject({ maxDuration: 60_000, honourDnt: false });
+    expect(configure({ writeKey: 'k', respectDnt: 'true' } as never)).toMatchObject({ maxDuration: 43_200_000, honourDnt: true });
+  });
 });
 
 describe('captureAttribution', () => {

@@ -104,6 +104,38 @@ describe('clocks', () => {
     expect(req!.body.sentAt).toBe(new Date(START + 750).toISOString());
   });
 
+  it('a session ended for idleness at the next page load is sent with its real age, the time since the last activity', async () => {
+    const w = createWorld();
+    const first = w.tab({ flushInterval: 3600, autoPageviews: false });
+    first.core.client.track('A'); // the last activity, at START
+    await first.core.client.flush();
+    first.core.client.destroy();
+    await advance(2 * 3_600_000);
+    const next = w.tab({ flushInterval: 3600, autoPageviews: false });
+    await settle();
+    await next.core.client.flush();
+    const req = w.requests.at(-1)!;
+    const end = tracks(req.body.batch, 'Session Ended')[0]!;
+    expect(at(end)).toBe(START);
+    // The collector stores receivedAt - (sentAt - timestamp): two hours before it received it.
+    expect(Date.parse(end.sentAt!)).toBe(req.at);
+    expect(Date.parse(end.sentAt!) - at(end)).toBe(req.at - START);
+  });
+
+  it('a session ended after the wall clock was corrected keeps its age on the monotonic clock', async () => {
+    const w = createWorld();
+    const tab = w.tab({ flushInterval: 3600, autoPageviews: false });
+    tab.core.client.track('A');
+    await advance(500);
+    tab.skewWall(3_600_000); // NTP moves the clock an hour on
+    tab.core.client.endSession();
+    await advance(1_000);
+    await tab.core.client.flush();
+    const end = tracks(w.requests.at(-1)!.body.batch, 'Session Ended')[0]!;
+    expect(at(end)).toBe(START + 500 + 3_600_000);
+    expect(Date.parse(end.sentAt!) - at(end)).toBe(1_000);
+  });
+
   it('calls the stub queued before load keep the time they were made', async () => {
     const w = createWorld();
     const { core } = w.tab({ autoPageviews: false });
