@@ -13,9 +13,9 @@ let recounts = 0;
 const isRecount = (sql) => sql.includes('Active users of app');
 const db = {
   ...base,
-  query(sql, params) {
+  query(sql, params, name) {
     if (isRecount(sql)) recounts++;
-    return base.query(sql, params);
+    return base.query(sql, params, name);
   },
 };
 const counter = (req, res, next) => {

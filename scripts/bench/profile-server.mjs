@@ -44,11 +44,11 @@ const now = () => performance.now();
 function timed(q) {
   return {
     ...q,
-    async query(sql, params) {
+    async query(sql, params, name) {
       const at = micros();
       const t = now();
       try {
-        return await q.query(sql, params);
+        return await q.query(sql, params, name);
       } finally {
         record(labelOf(sql), at, now() - t);
       }

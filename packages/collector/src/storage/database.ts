@@ -1,8 +1,11 @@
 /** The one database interface the collector uses; PostgreSQL (`pg`) and embedded PGlite both implement it. */
 
 export interface Queryable {
-  /** One parameterized statement; returns its rows. */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * One parameterized statement; returns its rows. With `name` (constant SQL on a hot path, one name per text)
+   * PostgreSQL parses and plans it once per connection instead of at every call.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<T[]>;
   /** Several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }

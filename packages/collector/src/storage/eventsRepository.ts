@@ -90,6 +90,35 @@ const STAGING = `CREATE TEMP TABLE IF NOT EXISTS events_staging (n integer, app_
   group_id text, "timestamp" timestamptz, original_timestamp timestamptz, sent_at timestamptz, received_at timestamptz,
   properties jsonb, traits jsonb, context jsonb, extra jsonb) ON COMMIT DELETE ROWS`;
 
+// Events are partitioned by time, so the dedupe key lives in event_ids: an id claimed there is stored once,
+// whatever partition its timestamp falls in. Rows keep the caller's order (messageId: no deadlock). The shared
+// contexts the claimed events name are then stored when missing; those already stored are locked (KEY SHARE) until
+// the commit, so erasure or retention (which lock them FOR UPDATE first) cannot remove one an event is about to name.
+const INSERT_STAGED = `WITH claimed AS (
+  INSERT INTO event_ids (app_id, message_id, received_at)
+  SELECT app_id, message_id, received_at FROM events_staging ORDER BY n
+  ON CONFLICT (app_id, message_id) DO NOTHING
+  RETURNING app_id, message_id
+), named AS (
+  SELECT DISTINCT app_id, context_key FROM events_staging JOIN claimed USING (app_id, message_id) WHERE context_key IS NOT NULL
+), kept AS (
+  SELECT c.app_id, c.key FROM event_contexts c JOIN named ON named.app_id = c.app_id AND named.context_key = c.key
+  ORDER BY c.app_id, c.key FOR KEY SHARE OF c
+), added AS (
+  INSERT INTO event_contexts (app_id, key, context)
+  SELECT s.app_id, s.context_key, s.shared_context FROM events_staging s JOIN named USING (app_id, context_key)
+  WHERE s.shared_context IS NOT NULL AND NOT EXISTS (SELECT 1 FROM kept WHERE kept.app_id = s.app_id AND kept.key = s.context_key)
+  ORDER BY s.app_id, s.context_key
+  ON CONFLICT (app_id, key) DO NOTHING
+), stored AS (
+  INSERT INTO events (app_id, session_id, context_key, ${STORED_COLUMNS})
+  SELECT app_id, session_id, context_key, ${STORED_COLUMNS}
+  FROM events_staging JOIN claimed USING (app_id, message_id)
+  ORDER BY n
+)
+SELECT s.app_id, s.message_id FROM events_staging s
+WHERE NOT EXISTS (SELECT 1 FROM claimed c WHERE c.app_id = s.app_id AND c.message_id = s.message_id)`;
+
 /**
  * Stores events with one COPY and one set-based statement; events already stored (same app and messageId) are skipped.
  * Returns the keys `${appId}\n${messageId}` of the rows skipped (duplicates: rare, so few come back).
@@ -112,36 +141,7 @@ export async function insertEvents(tx: Transaction, rows: readonly EventToStore[
     text += `${n}\t${appId}\t${sessionId === null ? '\\N' : new CopyRow().text(sessionId)}\t${context}\t${event.copyRow}\n`;
   });
   await tx.copyFrom(`COPY events_staging (n, app_id, session_id, context_key, shared_context, ${STORED_COLUMNS}) FROM STDIN`, text);
-  // Events are partitioned by time, so the dedupe key lives in event_ids: an id claimed there is stored once,
-  // whatever partition its timestamp falls in. Rows keep the caller's order (messageId: no deadlock). The shared
-  // contexts the claimed events name are then stored when missing; those already stored are locked (KEY SHARE) until
-  // the commit, so erasure or retention (which lock them FOR UPDATE first) cannot remove one an event is about to name.
-  const skipped = await tx.query<{ app_id: string; message_id: string }>(
-    `WITH claimed AS (
-       INSERT INTO event_ids (app_id, message_id, received_at)
-       SELECT app_id, message_id, received_at FROM events_staging ORDER BY n
-       ON CONFLICT (app_id, message_id) DO NOTHING
-       RETURNING app_id, message_id
-     ), named AS (
-       SELECT DISTINCT app_id, context_key FROM events_staging JOIN claimed USING (app_id, message_id) WHERE context_key IS NOT NULL
-     ), kept AS (
-       SELECT c.app_id, c.key FROM event_contexts c JOIN named ON named.app_id = c.app_id AND named.context_key = c.key
-       ORDER BY c.app_id, c.key FOR KEY SHARE OF c
-     ), added AS (
-       INSERT INTO event_contexts (app_id, key, context)
-       SELECT s.app_id, s.context_key, s.shared_context FROM events_staging s JOIN named USING (app_id, context_key)
-       WHERE s.shared_context IS NOT NULL AND NOT EXISTS (SELECT 1 FROM kept WHERE kept.app_id = s.app_id AND kept.key = s.context_key)
-       ORDER BY s.app_id, s.context_key
-       ON CONFLICT (app_id, key) DO NOTHING
-     ), stored AS (
-       INSERT INTO events (app_id, session_id, context_key, ${STORED_COLUMNS})
-       SELECT app_id, session_id, context_key, ${STORED_COLUMNS}
-       FROM events_staging JOIN claimed USING (app_id, message_id)
-       ORDER BY n
-     )
-     SELECT s.app_id, s.message_id FROM events_staging s
-     WHERE NOT EXISTS (SELECT 1 FROM claimed c WHERE c.app_id = s.app_id AND c.message_id = s.message_id)`,
-  );
+  const skipped = await tx.query<{ app_id: string; message_id: string }>(INSERT_STAGED, [], 'headcount_insert_staged');
   return new Set(skipped.map((r) => `${r.app_id}\n${r.message_id}`));
 }
 

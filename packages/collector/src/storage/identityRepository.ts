@@ -10,6 +10,18 @@ function linksOf(event: NormalizedEvent): { identity?: [string, string]; alias?:
   return {};
 }
 
+// An app's ($1) identity links and aliases from one write ($2, a JSON array); first/last seen follow event time.
+const UPSERT_IDENTITIES = `INSERT INTO identities AS i (app_id, anonymous_id, user_id, first_seen_at, last_seen_at)
+  SELECT $1, anonymous_id, user_id, first, last
+  FROM jsonb_to_recordset($2::jsonb) AS x(anonymous_id text, user_id text, first timestamptz, last timestamptz)
+  ORDER BY anonymous_id, user_id
+  ON CONFLICT (app_id, anonymous_id, user_id) DO UPDATE SET
+    first_seen_at = least(i.first_seen_at, excluded.first_seen_at),
+    last_seen_at = greatest(i.last_seen_at, excluded.last_seen_at)`;
+const INSERT_ALIASES = `INSERT INTO aliases (app_id, previous_id, user_id, created_at)
+  SELECT $1, previous_id, user_id, at FROM jsonb_to_recordset($2::jsonb) AS x(previous_id text, user_id text, at timestamptz)
+  ON CONFLICT DO NOTHING`;
+
 export function createIdentityRepository(db: Queryable) {
   return {
     /** Records the links of newly stored events; first/last seen follow event time, so late events fit in. */
@@ -30,24 +42,10 @@ export function createIdentityRepository(db: Queryable) {
         if (alias) aliases.set(alias.join('\n'), { previous_id: alias[0], user_id: alias[1], at: event.timestamp });
       }
       if (identities.size > 0) {
-        await db.query(
-          `INSERT INTO identities AS i (app_id, anonymous_id, user_id, first_seen_at, last_seen_at)
-           SELECT $1, anonymous_id, user_id, first, last
-           FROM jsonb_to_recordset($2::jsonb) AS x(anonymous_id text, user_id text, first timestamptz, last timestamptz)
-           ORDER BY anonymous_id, user_id
-           ON CONFLICT (app_id, anonymous_id, user_id) DO UPDATE SET
-             first_seen_at = least(i.first_seen_at, excluded.first_seen_at),
-             last_seen_at = greatest(i.last_seen_at, excluded.last_seen_at)`,
-          [appId, JSON.stringify([...identities.values()])],
-        );
+        await db.query(UPSERT_IDENTITIES, [appId, JSON.stringify([...identities.values()])], 'headcount_upsert_identities');
       }
       if (aliases.size > 0) {
-        await db.query(
-          `INSERT INTO aliases (app_id, previous_id, user_id, created_at)
-           SELECT $1, previous_id, user_id, at FROM jsonb_to_recordset($2::jsonb) AS x(previous_id text, user_id text, at timestamptz)
-           ON CONFLICT DO NOTHING`,
-          [appId, JSON.stringify([...aliases.values()])],
-        );
+        await db.query(INSERT_ALIASES, [appId, JSON.stringify([...aliases.values()])], 'headcount_insert_aliases');
       }
     },
 

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { setUpLedger, type Database, type Queryable, type Transaction as Tx } from './database';
 
+// A statement's name (Queryable.query) is not used: PGlite runs in this process, where a parse costs no round trip.
 function queryableOf(db: PGlite | Transaction): Queryable {
   return {
     async query<T>(sql: string, params?: unknown[]) {

@@ -36,8 +36,11 @@ function unavailable(err: unknown): never {
 
 function queryableOf(client: pg.Pool | pg.PoolClient): Queryable {
   return {
-    async query<T>(sql: string, params?: unknown[]) {
-      const result = await client.query(sql, params as unknown[]).catch(unavailable);
+    async query<T>(sql: string, params?: unknown[], name?: string) {
+      const result = await (name === undefined
+        ? client.query(sql, params as unknown[])
+        : client.query({ name, text: sql, values: params as unknown[] })
+      ).catch(unavailable);
       return result.rows as T[];
     },
     async exec(sql: string) {
@@ -63,9 +66,9 @@ function transactionOf(client: pg.PoolClient, setUps: ReturnType<typeof setUpLed
   };
   const queryable = queryableOf(client);
   const tx: Transaction = {
-    async query<T>(sql: string, params?: unknown[]) {
+    async query<T>(sql: string, params?: unknown[], name?: string) {
       await begin();
-      return queryable.query<T>(sql, params);
+      return queryable.query<T>(sql, params, name);
     },
     async exec(sql: string) {
       await begin();

@@ -95,6 +95,32 @@ function toSession(row: SessionRow): Session {
   };
 }
 
+// Landing facts from the earliest event that knows its page; without any, from the earliest event.
+const earlier = `CASE WHEN (excluded.landing_at IS NULL) <> (s.landing_at IS NULL) THEN excluded.landing_at IS NOT NULL
+  ELSE coalesce(excluded.landing_at < s.landing_at, excluded.started_at < s.started_at) END`;
+
+/** Folds write summaries ($2, a JSON array) into an app's ($1) stored sessions. */
+const UPSERT_SESSIONS = `INSERT INTO sessions AS s (app_id, id, inferred, visitor_id, anonymous_id, user_id, started_at, last_seen_at,
+  ended_at, end_reason, event_count, last_page_path, last_page_at, ${LANDING_COLUMNS.join(', ')})
+SELECT $1, x.* FROM jsonb_to_recordset($2::jsonb) AS x(id text, inferred boolean, visitor_id text,
+  anonymous_id text, user_id text, started_at timestamptz, last_seen_at timestamptz, ended_at timestamptz,
+  end_reason text, event_count integer, last_page_path text, last_page_at timestamptz, landing_at timestamptz, landing_page text, touch_type text, touch_source text, touch_host text,
+  touch_url text, campaign jsonb, click_ids jsonb, browser text, browser_version text, os text, os_version text,
+  device_type text, bot boolean)
+ON CONFLICT (app_id, id) DO UPDATE SET
+  anonymous_id = coalesce(s.anonymous_id, excluded.anonymous_id),
+  user_id = coalesce(excluded.user_id, s.user_id),
+  last_seen_at = greatest(s.last_seen_at, excluded.last_seen_at),
+  ended_at = CASE WHEN s.ended_at IS NULL OR excluded.ended_at < s.ended_at THEN coalesce(excluded.ended_at, s.ended_at) ELSE s.ended_at END,
+  end_reason = CASE WHEN s.ended_at IS NULL OR excluded.ended_at < s.ended_at THEN coalesce(excluded.end_reason, s.end_reason) ELSE s.end_reason END,
+  event_count = s.event_count + excluded.event_count,
+  -- The latest page wins; a late event from earlier never moves it back.
+  last_page_path = CASE WHEN excluded.last_page_at >= s.last_page_at OR s.last_page_at IS NULL
+    THEN coalesce(excluded.last_page_path, s.last_page_path) ELSE s.last_page_path END,
+  last_page_at = greatest(s.last_page_at, excluded.last_page_at),
+  started_at = least(s.started_at, excluded.started_at),
+  ${LANDING_COLUMNS.map((c) => `${c} = CASE WHEN ${earlier} THEN excluded.${c} ELSE s.${c} END`).join(',\n  ')}`;
+
 export interface SessionQuery {
   appId: string;
   limit: number;
@@ -139,32 +165,7 @@ export function createSessionsRepository(db: Queryable) {
         device_type: s.device.type,
         bot: s.device.bot,
       }));
-      // Landing facts from the earliest event that knows its page; without any, from the earliest event.
-      const earlier = `CASE WHEN (excluded.landing_at IS NULL) <> (s.landing_at IS NULL) THEN excluded.landing_at IS NOT NULL
-        ELSE coalesce(excluded.landing_at < s.landing_at, excluded.started_at < s.started_at) END`;
-      await db.query(
-        `INSERT INTO sessions AS s (app_id, id, inferred, visitor_id, anonymous_id, user_id, started_at, last_seen_at,
-           ended_at, end_reason, event_count, last_page_path, last_page_at, ${LANDING_COLUMNS.join(', ')})
-         SELECT $1, x.* FROM jsonb_to_recordset($2::jsonb) AS x(id text, inferred boolean, visitor_id text,
-           anonymous_id text, user_id text, started_at timestamptz, last_seen_at timestamptz, ended_at timestamptz,
-           end_reason text, event_count integer, last_page_path text, last_page_at timestamptz, landing_at timestamptz, landing_page text, touch_type text, touch_source text, touch_host text,
-           touch_url text, campaign jsonb, click_ids jsonb, browser text, browser_version text, os text, os_version text,
-           device_type text, bot boolean)
-         ON CONFLICT (app_id, id) DO UPDATE SET
-           anonymous_id = coalesce(s.anonymous_id, excluded.anonymous_id),
-           user_id = coalesce(excluded.user_id, s.user_id),
-           last_seen_at = greatest(s.last_seen_at, excluded.last_seen_at),
-           ended_at = CASE WHEN s.ended_at IS NULL OR excluded.ended_at < s.ended_at THEN coalesce(excluded.ended_at, s.ended_at) ELSE s.ended_at END,
-           end_reason = CASE WHEN s.ended_at IS NULL OR excluded.ended_at < s.ended_at THEN coalesce(excluded.end_reason, s.end_reason) ELSE s.end_reason END,
-           event_count = s.event_count + excluded.event_count,
-           -- The latest page wins; a late event from earlier never moves it back.
-           last_page_path = CASE WHEN excluded.last_page_at >= s.last_page_at OR s.last_page_at IS NULL
-             THEN coalesce(excluded.last_page_path, s.last_page_path) ELSE s.last_page_path END,
-           last_page_at = greatest(s.last_page_at, excluded.last_page_at),
-           started_at = least(s.started_at, excluded.started_at),
-           ${LANDING_COLUMNS.map((c) => `${c} = CASE WHEN ${earlier} THEN excluded.${c} ELSE s.${c} END`).join(',\n           ')}`,
-        [appId, JSON.stringify(payload)],
-      );
+      await db.query(UPSERT_SESSIONS, [appId, JSON.stringify(payload)], 'headcount_upsert_sessions');
     },
 
     /**

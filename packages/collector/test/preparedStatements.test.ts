@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/storage/database';
+import { openPostgres } from '../src/storage/postgresDatabase';
+import { migrate } from '../src/storage/migrate';
+import { backends, createScratchDatabase, openTestDatabase } from './support/databases';
+import { bearer, get, post, startTestCollector, trackEvent, type TestCollector } from './support/testCollector';
+
+// The ingest path's statements run prepared (Queryable.query's name): parsed and planned once per connection.
+const INGEST_STATEMENTS = ['headcount_insert_staged', 'headcount_upsert_identities', 'headcount_upsert_sessions'];
+
+describe.each(backends())('a named statement on %s', (backend) => {
+  let db: Database;
+  let dispose: () => Promise<void>;
+  beforeAll(async () => {
+    ({ db, dispose } = await openTestDatabase(backend, { upTo: 0 }));
+  });
+  afterAll(() => dispose());
+
+  it('answers like an unnamed one, call after call, in and out of transactions', async () => {
+    const sql = 'SELECT $1::integer + 1 AS n';
+    for (let i = 0; i < 3; i++) {
+      expect(await db.query(sql, [i], 'test_add_one')).toEqual([{ n: i + 1 }]);
+      expect(await db.transaction((tx) => tx.query(sql, [i * 10], 'test_add_one'))).toEqual([{ n: i * 10 + 1 }]);
+    }
+  });
+});
+
+describe.runIf(backends().includes('postgres'))('prepared ingest statements on postgres', () => {
+  let scratch: { url: string; drop: () => Promise<void> };
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+    const db = openPostgres({ connectionString: scratch.url });
+    await migrate(db);
+    await db.close();
+  });
+  afterAll(() => scratch.drop());
+
+  /**
+   * A collector on one new connection (every write, and the checks, share it); with `failFirstCommit` its first
+   * commit fails after its statements ran (rolled back, the staging table it made with them).
+   */
+  async function oneConnection(failFirstCommit: boolean) {
+    const base = openPostgres({ connectionString: scratch.url, max: 1 });
+    let fail = failFirstCommit;
+    const db: Database = {
+      ...base,
+      transaction: (fn) => base.transaction(async (tx) => {
+        const result = await fn(tx);
+        if (fail) {
+          fail = false;
+          throw new Error('refused at commit');
+        }
+        return result;
+      }),
+    };
+    const c = await startTestCollector('postgres', { db, app: { name: `app-${failFirstCommit}` } });
+    return {
+      send: (anonymousId: string, n: number) =>
+        post(`${c.url}/v1/batch`, {
+          writeKey: c.writeKey,
+          batch: Array.from({ length: n }, () => trackEvent({ anonymousId, userId: `user-${anonymousId}`, context: { sessionId: `s-${anonymousId}` } })),
+        }),
+      stored: async (anonymousId: string) =>
+        (await get(`${c.url}/v1/events?limit=1000`, bearer(c.secretKey))).body.events.filter((e: { anonymousId: string }) => e.anonymousId === anonymousId).length,
+      prepared: async () =>
+        (await base.query<{ name: string }>('SELECT name FROM pg_prepared_statements WHERE name LIKE $1 ORDER BY name', ['headcount%'])).map((r) => r.name),
+      failed: () => !fail && failFirstCommit,
+      async close() {
+        await c.close();
+        await base.close();
+      },
+    };
+  }
+
+  it('prepares the events insert and the session and identity upserts once on the connection', async () => {
+    const one = await oneConnection(false);
+    try {
+      expect(await one.send('first', 3)).toMatchObject({ status: 200, body: { accepted: 3 } });
+      expect(await one.send('second', 2)).toMatchObject({ status: 200, body: { accepted: 2 } });
+      expect(await one.prepared()).toEqual(INGEST_STATEMENTS);
+      expect(await one.stored('first')).toBe(3);
+      expect(await one.stored('second')).toBe(2);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('stores the events after a rollback dropped the staging table the prepared insert was planned on', async () => {
+    const one = await oneConnection(true);
+    try {
+      // The first commit made the staging table, prepared the insert on it and rolled back; the request is then
+      // written alone, into a table made anew under the same name, by the same prepared statement.
+      expect(await one.send('after-rollback', 4)).toMatchObject({ status: 200, body: { accepted: 4, duplicates: 0 } });
+      expect(one.failed()).toBe(true);
+      expect(await one.stored('after-rollback')).toBe(4);
+      expect(await one.prepared()).toEqual(INGEST_STATEMENTS);
+    } finally {
+      await one.close();
+    }
+  });
+});
