@@ -30,6 +30,18 @@ describe.each(backends())('ingest on %s', (backend) => {
     expect((await events()).events.filter((e: any) => e.anonymousId === 'dup')).toHaveLength(3);
   });
 
+  it('keeps the first copy once when a retry of it is dated differently (another sentAt)', async () => {
+    // The retry went out a minute later from a clock 10 minutes behind: its corrected time is not the first one's.
+    const event = trackEvent({ anonymousId: 'retried', timestamp: '2026-03-01T10:00:00.000Z' });
+    const first = await post(`${c.url}/v1/batch`, { batch: [event], sentAt: '2026-03-01T10:00:01.000Z', writeKey: c.writeKey });
+    const retry = await post(`${c.url}/v1/batch`, { batch: [event, trackEvent({ anonymousId: 'retried' })], sentAt: '2026-03-01T09:51:01.000Z', writeKey: c.writeKey });
+    expect(first.body).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(retry.body).toMatchObject({ accepted: 1, duplicates: 1 });
+    const stored = (await events()).events.filter((e: any) => e.messageId === event.messageId);
+    expect(stored).toHaveLength(1);
+    expect(stored[0].sentAt).toBe('2026-03-01T10:00:01.000Z');
+  });
+
   it('counts a messageId repeated inside one batch as a duplicate', async () => {
     const event = trackEvent({ anonymousId: 'dup-inside' });
     const res = await post(`${c.url}/v1/batch`, { batch: [event, event], writeKey: c.writeKey });

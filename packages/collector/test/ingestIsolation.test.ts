@@ -37,7 +37,7 @@ describe('a request the database refuses, grouped with others', () => {
     const guard = (tx: Transaction): Transaction => ({
       ...tx,
       copyFrom: async (sql, text) => {
-        if (!sql.includes('events_staging')) return tx.copyFrom(sql, text);
+        if (!sql.includes('COPY events ')) return tx.copyFrom(sql, text);
         seenGroups.push(['poison', 'bystander'].filter((m) => text.includes(m)));
         // The first write is slow, so the requests behind it queue up and share the next commit.
         if (text.includes('\tbug\t')) throw new TypeError('cannot read properties of undefined');

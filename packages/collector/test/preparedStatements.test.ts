@@ -6,7 +6,7 @@ import { backends, createScratchDatabase, openTestDatabase } from './support/dat
 import { bearer, get, post, startTestCollector, trackEvent, type TestCollector } from './support/testCollector';
 
 // The ingest path's statements run prepared (Queryable.query's name): parsed and planned once per connection.
-const INGEST_STATEMENTS = ['headcount_insert_staged', 'headcount_upsert_identities', 'headcount_upsert_sessions'];
+const INGEST_STATEMENTS = ['headcount_claim_events', 'headcount_upsert_identities', 'headcount_upsert_sessions'];
 
 describe.each(backends())('a named statement on %s', (backend) => {
   let db: Database;
@@ -37,7 +37,7 @@ describe.runIf(backends().includes('postgres'))('prepared ingest statements on p
 
   /**
    * A collector on one new connection (every write, and the checks, share it); with `failFirstCommit` its first
-   * commit fails after its statements ran (rolled back, the staging table it made with them).
+   * commit fails after its statements ran (rolled back; the statements it prepared stay).
    */
   async function oneConnection(failFirstCommit: boolean) {
     const base = openPostgres({ connectionString: scratch.url, max: 1 });
@@ -72,7 +72,7 @@ describe.runIf(backends().includes('postgres'))('prepared ingest statements on p
     };
   }
 
-  it('prepares the events insert and the session and identity upserts once on the connection', async () => {
+  it('prepares the claim of messageIds and the session and identity upserts once on the connection', async () => {
     const one = await oneConnection(false);
     try {
       expect(await one.send('first', 3)).toMatchObject({ status: 200, body: { accepted: 3 } });
@@ -85,11 +85,11 @@ describe.runIf(backends().includes('postgres'))('prepared ingest statements on p
     }
   });
 
-  it('stores the events after a rollback dropped the staging table the prepared insert was planned on', async () => {
+  it('stores the events with the statements a rolled-back commit prepared', async () => {
     const one = await oneConnection(true);
     try {
-      // The first commit made the staging table, prepared the insert on it and rolled back; the request is then
-      // written alone, into a table made anew under the same name, by the same prepared statement.
+      // The first commit prepared the statements and rolled back (its claims and rows gone); the request is then
+      // written alone by the same prepared statements, every event once.
       expect(await one.send('after-rollback', 4)).toMatchObject({ status: 200, body: { accepted: 4, duplicates: 0 } });
       expect(one.failed()).toBe(true);
       expect(await one.stored('after-rollback')).toBe(4);

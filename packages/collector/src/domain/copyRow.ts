@@ -17,7 +17,7 @@ export class CopyRow {
   }
 
   time(value: Date | null): this {
-    return value === null ? this.null() : this.raw(isoOf(value));
+    return value === null ? this.null() : this.raw(isoTime(value));
   }
 
   /** A jsonb value, serialized here (JSON escapes control characters, so only backslashes need COPY's escape). */
@@ -72,7 +72,8 @@ function hasUnstorableEscape(json: string): boolean {
 // A request's events share their receivedAt and sentAt, a visit's events often their times: each is formatted once.
 const ISO_KEPT = 64;
 const isoTimes = new Map<number, string>();
-function isoOf(value: Date): string {
+/** `value.toISOString()`, formatted once for the times many events share. */
+export function isoTime(value: Date): string {
   const ms = value.getTime();
   let iso = isoTimes.get(ms);
   if (iso === undefined) {

@@ -30,9 +30,9 @@ export interface NormalizedEvent {
   extra: JsonObject | null;
   /**
    * The context but its page (null when there is nothing else): the same on most events of a visit, it is stored
-   * once per app in event_contexts under `key` (a hash of its text); `copyField` is that text as a COPY field.
+   * once per app in event_contexts under `key` (a hash of its JSON text, `json`).
    */
-  sharedContext: { key: string; copyField: string } | null;
+  sharedContext: { key: string; json: string } | null;
   /**
    * The stored columns (all but app, session and the shared context, in `STORED_COLUMNS` order) as COPY text,
    * built once: the insert's rows and the event's size. Its context column holds the page only.
@@ -146,7 +146,7 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
 interface SharedPart {
   /** Names the shared context in event_contexts: the first 128 bits of its JSON's SHA-256, as a uuid. */
   key: string;
-  copyField: string;
+  json: string;
   /** Its stored size. */
   bytes: number;
   storable: boolean;
@@ -159,13 +159,11 @@ const sharedParts = createBoundedCache<SharedPart>({ maxEntries: 2_000, maxBytes
 function sharedContextOf(json: string): SharedPart {
   const known = sharedParts.get(json);
   if (known) return known;
-  const field = new CopyRow().jsonText(json);
-  const copyField = field.toString();
   const part = {
-    key: createHash('sha256').update(json).digest('hex').slice(0, 32), copyField,
-    bytes: Buffer.byteLength(copyField) - field.escapes, storable: field.storable,
+    key: createHash('sha256').update(json).digest('hex').slice(0, 32), json,
+    bytes: Buffer.byteLength(json), storable: new CopyRow().jsonText(json).storable,
   };
-  sharedParts.set(json, part, copyField.length * 2);
+  sharedParts.set(json, part, json.length * 2);
   return part;
 }
 

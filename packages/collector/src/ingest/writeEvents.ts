@@ -2,7 +2,7 @@ import type { App } from '../apps/appsRepository';
 import type { NormalizedEvent } from '../domain/normalizeEvent';
 import { summarizeSessions } from '../domain/summarizeSessions';
 import type { Transaction } from '../storage/database';
-import { insertEvents, type EventToStore } from '../storage/eventsRepository';
+import { insertEvents, type EventToStore } from '../storage/insertEvents';
 import { createIdentityRepository } from '../storage/identityRepository';
 import { compareText } from '../storage/lockOrder';
 import { createSessionsRepository } from '../storage/sessionsRepository';
@@ -31,7 +31,7 @@ const fromHeadcountSdk = (event: NormalizedEvent) => event.context.library?.name
 
 /**
  * Stores the events of several requests in the caller's transaction: dedupe, session placement,
- * one COPY and one set-based insert, one session upsert per app. Returns each request's accepted/duplicate counts.
+ * one COPY and one claim of the messageIds, one session upsert per app. Returns each request's accepted/duplicate counts.
  */
 export async function writeEvents(tx: Transaction, requests: readonly WriteRequest[]): Promise<WriteResult[]> {
   const seen = new Set<string>();

@@ -17,29 +17,6 @@ export interface Transaction extends Queryable {
    * (tab-separated, `\N` for NULL, backslash escapes): many rows in one round trip, parsed by the column types.
    */
   copyFrom(copySql: string, text: string): Promise<void>;
-  /**
-   * Per-connection set-up (a temporary table): runs `sql` unless this transaction's connection already ran it
-   * in a transaction that committed, so a hot path pays for it once per connection, not once per commit.
-   */
-  setUp(sql: string): Promise<void>;
-}
-
-/**
- * What Transaction.setUp needs on either backend: `done` holds the set-up statements the connection ran in
- * committed transactions; a transaction's own count once it commits (a rolled-back CREATE TEMP TABLE is gone).
- */
-export function setUpLedger(done: Set<string>) {
-  const pending = new Set<string>();
-  return {
-    async setUp(sql: string, run: (sql: string) => Promise<void>): Promise<void> {
-      if (done.has(sql) || pending.has(sql)) return;
-      await run(sql);
-      pending.add(sql);
-    },
-    committed(): void {
-      for (const sql of pending) done.add(sql);
-    },
-  };
 }
 
 export interface Database extends Queryable {

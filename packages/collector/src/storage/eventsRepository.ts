@@ -1,15 +1,7 @@
 import type { EventContext, JsonObject, StoredEvent } from '@headcount/schema';
-import { CopyRow } from '../domain/copyRow';
-import { STORED_COLUMNS, type NormalizedEvent } from '../domain/normalizeEvent';
-import type { Queryable, Transaction } from './database';
+import type { Queryable } from './database';
 import { compareText } from './lockOrder';
 import { keysetPage, type KeysetPage } from './page';
-
-export interface EventToStore {
-  appId: string;
-  event: NormalizedEvent;
-  sessionId: string | null;
-}
 
 export interface EventQuery {
   appId: string;
@@ -79,70 +71,6 @@ export function toStoredEvent(row: EventRow): StoredEvent & { previousId?: strin
     traits: row.traits ?? {},
     context: row.context ?? {},
   };
-}
-
-// Each write's rows arrive by COPY into this per-connection table (created once per connection, emptied at every
-// commit), so PostgreSQL parses them by their column types in one round trip; one set-based statement then dedupes
-// and inserts them.
-// shared_context is sent on the first row naming its key only.
-const STAGING = `CREATE TEMP TABLE IF NOT EXISTS events_staging (n integer, app_id text, session_id text, context_key uuid,
-  shared_context jsonb, message_id text, type text, event text, name text, anonymous_id text, user_id text, previous_id text,
-  group_id text, "timestamp" timestamptz, original_timestamp timestamptz, sent_at timestamptz, received_at timestamptz,
-  properties jsonb, traits jsonb, context jsonb, extra jsonb) ON COMMIT DELETE ROWS`;
-
-// Events are partitioned by time, so the dedupe key lives in event_ids: an id claimed there is stored once,
-// whatever partition its timestamp falls in. Rows keep the caller's order (messageId: no deadlock). The shared
-// contexts the claimed events name are then stored when missing; those already stored are locked (KEY SHARE) until
-// the commit, so erasure or retention (which lock them FOR UPDATE first) cannot remove one an event is about to name.
-const INSERT_STAGED = `WITH claimed AS (
-  INSERT INTO event_ids (app_id, message_id, received_at)
-  SELECT app_id, message_id, received_at FROM events_staging ORDER BY n
-  ON CONFLICT (app_id, message_id) DO NOTHING
-  RETURNING app_id, message_id
-), named AS (
-  SELECT DISTINCT app_id, context_key FROM events_staging JOIN claimed USING (app_id, message_id) WHERE context_key IS NOT NULL
-), kept AS (
-  SELECT c.app_id, c.key FROM event_contexts c JOIN named ON named.app_id = c.app_id AND named.context_key = c.key
-  ORDER BY c.app_id, c.key FOR KEY SHARE OF c
-), added AS (
-  INSERT INTO event_contexts (app_id, key, context)
-  SELECT s.app_id, s.context_key, s.shared_context FROM events_staging s JOIN named USING (app_id, context_key)
-  WHERE s.shared_context IS NOT NULL AND NOT EXISTS (SELECT 1 FROM kept WHERE kept.app_id = s.app_id AND kept.key = s.context_key)
-  ORDER BY s.app_id, s.context_key
-  ON CONFLICT (app_id, key) DO NOTHING
-), stored AS (
-  INSERT INTO events (app_id, session_id, context_key, ${STORED_COLUMNS})
-  SELECT app_id, session_id, context_key, ${STORED_COLUMNS}
-  FROM events_staging JOIN claimed USING (app_id, message_id)
-  ORDER BY n
-)
-SELECT s.app_id, s.message_id FROM events_staging s
-WHERE NOT EXISTS (SELECT 1 FROM claimed c WHERE c.app_id = s.app_id AND c.message_id = s.message_id)`;
-
-/**
- * Stores events with one COPY and one set-based statement; events already stored (same app and messageId) are skipped.
- * Returns the keys `${appId}\n${messageId}` of the rows skipped (duplicates: rare, so few come back).
- */
-export async function insertEvents(tx: Transaction, rows: readonly EventToStore[]): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
-  await tx.setUp(STAGING);
-  // Each event's columns were serialized once at normalization; only the row number, app, session and the shared
-  // context's key are added here (app ids are generated base62, nothing to escape).
-  let text = '';
-  const sent = new Set<string>();
-  rows.forEach(({ appId, event, sessionId }, n) => {
-    const shared = event.sharedContext;
-    let context = '\\N\t\\N';
-    if (shared !== null) {
-      const first = !sent.has(`${appId}\n${shared.key}`);
-      if (first) sent.add(`${appId}\n${shared.key}`);
-      context = `${shared.key}\t${first ? shared.copyField : '\\N'}`;
-    }
-    text += `${n}\t${appId}\t${sessionId === null ? '\\N' : new CopyRow().text(sessionId)}\t${context}\t${event.copyRow}\n`;
-  });
-  await tx.copyFrom(`COPY events_staging (n, app_id, session_id, context_key, shared_context, ${STORED_COLUMNS}) FROM STDIN`, text);
-  const skipped = await tx.query<{ app_id: string; message_id: string }>(INSERT_STAGED, [], 'headcount_insert_staged');
-  return new Set(skipped.map((r) => `${r.app_id}\n${r.message_id}`));
 }
 
 /**

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { CopyIn } from './copyIn';
 import type { Database, ListenHooks, Queryable, Transaction } from './database';
-import { DatabaseUnavailableError, isConnectionError, setUpLedger } from './database';
+import { DatabaseUnavailableError, isConnectionError } from './database';
 
 /** Server-side bounds on waiting, in milliseconds (0 turns one off). */
 export interface PostgresTimeouts {
@@ -49,15 +49,11 @@ function queryableOf(client: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
-// The set-up statements each pooled connection ran in a committed transaction (Transaction.setUp).
-const setUpDone = new WeakMap<pg.PoolClient, Set<string>>();
-
 /**
  * A transaction on `client`, opened by its first statement: BEGIN goes out alone before a parameterized statement,
  * or in the same message as a COPY (the ingest path's first write: one round trip less per commit).
- * `setUps` records what it set up once the caller has committed it.
  */
-function transactionOf(client: pg.PoolClient, setUps: ReturnType<typeof setUpLedger>) {
+function transactionOf(client: pg.PoolClient) {
   let begun = false;
   const begin = async () => {
     if (begun) return;
@@ -79,7 +75,6 @@ function transactionOf(client: pg.PoolClient, setUps: ReturnType<typeof setUpLed
       begun = true;
       await client.query(new CopyIn(sql, text)).done.catch(unavailable);
     },
-    setUp: (sql: string) => setUps.setUp(sql, (statement) => tx.exec(statement)),
   };
   return { tx, begun: () => begun };
 }
@@ -186,13 +181,9 @@ export function openPostgres(options: PostgresOptions): Database {
       };
       client.on('error', onError);
       try {
-        let done = setUpDone.get(client);
-        if (!done) setUpDone.set(client, (done = new Set()));
-        const setUps = setUpLedger(done);
-        const opened = transactionOf(client, setUps);
+        const opened = transactionOf(client);
         const result = await fn(opened.tx);
         if (opened.begun()) await client.query('COMMIT');
-        setUps.committed();
         client.removeListener('error', onError);
         client.release();
         return result;
