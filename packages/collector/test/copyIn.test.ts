@@ -19,7 +19,7 @@ describe.runIf(backends().includes('postgres'))('COPY in one write on postgres',
     await scratch.drop();
   });
 
-  const copy = (sql: string, rows: string) => client.query(new CopyIn(sql, rows)).done;
+  const copy = (sql: string, ...rows: string[]) => client.query(new CopyIn(sql, rows)).done;
   const rows = async () => (await client.query('SELECT n, s FROM t ORDER BY n')).rows;
 
   it('stores every row, escapes and non-ASCII text included, and opens a transaction with the same message', async () => {
@@ -42,5 +42,20 @@ describe.runIf(backends().includes('postgres'))('COPY in one write on postgres',
     expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     await copy('COPY t (n, s) FROM STDIN', '7\tafter\n');
     expect(await rows()).toEqual([{ n: 7, s: 'after' }]);
+  });
+
+  it('runs several COPYs of one message in order; after an error the rest is skipped and its rows ignored', async () => {
+    await client.query('TRUNCATE t');
+    await client.query('CREATE TABLE IF NOT EXISTS u (n integer PRIMARY KEY)');
+    await copy('BEGIN; SAVEPOINT s; COPY u (n) FROM STDIN; COPY t (n, s) FROM STDIN', '1\n2\n', '10\tten\n');
+    expect(await rows()).toEqual([{ n: 10, s: 'ten' }]);
+    // 2 is taken: the first COPY fails, the second never runs; the savepoint undoes the rest of the message.
+    await expect(copy('SAVEPOINT s; COPY u (n) FROM STDIN; COPY t (n, s) FROM STDIN', '3\n2\n', '11\televen\n'))
+      .rejects.toMatchObject({ code: '23505', constraint: 'u_pkey' });
+    await client.query('ROLLBACK TO SAVEPOINT s');
+    await copy('COPY t (n, s) FROM STDIN', '12\ttwelve\n');
+    await client.query('COMMIT');
+    expect(await rows()).toEqual([{ n: 10, s: 'ten' }, { n: 12, s: 'twelve' }]);
+    expect((await client.query('SELECT n FROM u ORDER BY n')).rows).toEqual([{ n: 1 }, { n: 2 }]);
   });
 });

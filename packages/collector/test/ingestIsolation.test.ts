@@ -36,8 +36,9 @@ describe('a request the database refuses, grouped with others', () => {
     // The events reach the database as COPY rows (tab-separated, the anonymousId a field of its own).
     const guard = (tx: Transaction): Transaction => ({
       ...tx,
-      copyFrom: async (sql, text) => {
-        if (!sql.includes('COPY events ')) return tx.copyFrom(sql, text);
+      copyFrom: async (copies, around) => {
+        const text = copies.find((c) => c.sql.includes('COPY events '))?.rows;
+        if (text === undefined) return tx.copyFrom(copies, around);
         seenGroups.push(['poison', 'bystander'].filter((m) => text.includes(m)));
         // The first write is slow, so the requests behind it queue up and share the next commit.
         if (text.includes('\tbug\t')) throw new TypeError('cannot read properties of undefined');
@@ -45,7 +46,7 @@ describe('a request the database refuses, grouped with others', () => {
         if (text.includes('poison')) {
           throw Object.assign(new Error('invalid input syntax for type json'), { code: '22P02' });
         }
-        return tx.copyFrom(sql, text);
+        return tx.copyFrom(copies, around);
       },
     });
     const db: Database = { ...real, transaction: (fn) => real.transaction((tx) => fn(guard(tx))) };

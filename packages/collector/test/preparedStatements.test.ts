@@ -6,7 +6,9 @@ import { backends, createScratchDatabase, openTestDatabase } from './support/dat
 import { bearer, get, post, startTestCollector, trackEvent, type TestCollector } from './support/testCollector';
 
 // The ingest path's statements run prepared (Queryable.query's name): parsed and planned once per connection.
-const INGEST_STATEMENTS = ['headcount_claim_events', 'headcount_upsert_identities', 'headcount_upsert_sessions'];
+const INGEST_STATEMENTS = ['headcount_store_contexts', 'headcount_upsert_identities', 'headcount_upsert_sessions'];
+// With a duplicate among the events, their messageIds are claimed one by one.
+const CLAIM_STATEMENT = 'headcount_claim_events';
 
 describe.each(backends())('a named statement on %s', (backend) => {
   let db: Database;
@@ -39,6 +41,7 @@ describe.runIf(backends().includes('postgres'))('prepared ingest statements on p
    * A collector on one new connection (every write, and the checks, share it); with `failFirstCommit` its first
    * commit fails after its statements ran (rolled back; the statements it prepared stay).
    */
+  let collectors = 0;
   async function oneConnection(failFirstCommit: boolean) {
     const base = openPostgres({ connectionString: scratch.url, max: 1 });
     let fail = failFirstCommit;
@@ -53,18 +56,18 @@ describe.runIf(backends().includes('postgres'))('prepared ingest statements on p
         return result;
       }),
     };
-    const c = await startTestCollector('postgres', { db, app: { name: `app-${failFirstCommit}` } });
+    const c = await startTestCollector('postgres', { db, app: { name: `app-${++collectors}` } });
     return {
-      send: (anonymousId: string, n: number) =>
-        post(`${c.url}/v1/batch`, {
-          writeKey: c.writeKey,
-          batch: Array.from({ length: n }, () => trackEvent({ anonymousId, userId: `user-${anonymousId}`, context: { sessionId: `s-${anonymousId}` } })),
-        }),
+      batch: (anonymousId: string, n: number) =>
+        Array.from({ length: n }, () => trackEvent({ anonymousId, userId: `user-${anonymousId}`, context: { sessionId: `s-${anonymousId}` } })),
+      send: (batch: unknown[]) => post(`${c.url}/v1/batch`, { writeKey: c.writeKey, batch }),
       stored: async (anonymousId: string) =>
         (await get(`${c.url}/v1/events?limit=1000`, bearer(c.secretKey))).body.events.filter((e: { anonymousId: string }) => e.anonymousId === anonymousId).length,
       prepared: async () =>
         (await base.query<{ name: string }>('SELECT name FROM pg_prepared_statements WHERE name LIKE $1 ORDER BY name', ['headcount%'])).map((r) => r.name),
       failed: () => !fail && failFirstCommit,
+      query: base.query,
+      appId: c.appId,
       async close() {
         await c.close();
         await base.close();
@@ -72,13 +75,16 @@ describe.runIf(backends().includes('postgres'))('prepared ingest statements on p
     };
   }
 
-  it('prepares the claim of messageIds and the session and identity upserts once on the connection', async () => {
+  it('prepares the contexts insert and the session and identity upserts once on the connection, the claim with a duplicate', async () => {
     const one = await oneConnection(false);
     try {
-      expect(await one.send('first', 3)).toMatchObject({ status: 200, body: { accepted: 3 } });
-      expect(await one.send('second', 2)).toMatchObject({ status: 200, body: { accepted: 2 } });
+      const first = one.batch('first', 3);
+      expect(await one.send(first)).toMatchObject({ status: 200, body: { accepted: 3 } });
+      expect(await one.send(one.batch('second', 2))).toMatchObject({ status: 200, body: { accepted: 2 } });
       expect(await one.prepared()).toEqual(INGEST_STATEMENTS);
-      expect(await one.stored('first')).toBe(3);
+      expect(await one.send([...one.batch('first', 1), first[0]])).toMatchObject({ status: 200, body: { accepted: 1, duplicates: 1 } });
+      expect(await one.prepared()).toEqual([...INGEST_STATEMENTS, CLAIM_STATEMENT].sort());
+      expect(await one.stored('first')).toBe(4);
       expect(await one.stored('second')).toBe(2);
     } finally {
       await one.close();
@@ -90,10 +96,28 @@ describe.runIf(backends().includes('postgres'))('prepared ingest statements on p
     try {
       // The first commit prepared the statements and rolled back (its claims and rows gone); the request is then
       // written alone by the same prepared statements, every event once.
-      expect(await one.send('after-rollback', 4)).toMatchObject({ status: 200, body: { accepted: 4, duplicates: 0 } });
+      expect(await one.send(one.batch('after-rollback', 4))).toMatchObject({ status: 200, body: { accepted: 4, duplicates: 0 } });
       expect(one.failed()).toBe(true);
       expect(await one.stored('after-rollback')).toBe(4);
       expect(await one.prepared()).toEqual(INGEST_STATEMENTS);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('looks each shared context up by its key in the plan it keeps, however small the table was when it was planned', async () => {
+    const one = await oneConnection(false);
+    try {
+      // The plan the connection keeps for its statement is made now, on an (almost) empty event_contexts.
+      await one.query('SET plan_cache_mode = force_generic_plan');
+      expect(await one.send(one.batch('planned-small', 2))).toMatchObject({ status: 200, body: { accepted: 2 } });
+      await one.query(`INSERT INTO event_contexts (app_id, key, context)
+        SELECT $1, md5(i::text)::uuid, '{"library":{"name":"x"}}' FROM generate_series(1, 5000) AS i`, [one.appId]);
+      const json = JSON.stringify([{ app_id: one.appId, key: '00000000-0000-0000-0000-000000000001', context: {} }]);
+      const plan = (await one.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) EXECUTE headcount_store_contexts('${json}')`))
+        .map((r) => r['QUERY PLAN']).join('\n');
+      expect(plan).toMatch(/Index (Only )?Scan using event_contexts_pkey on event_contexts/);
+      expect(plan).not.toMatch(/Seq Scan on event_contexts/);
     } finally {
       await one.close();
     }

@@ -39,10 +39,9 @@ describe('Sentry reporting', () => {
     // A database that can be made to fail with a bug (not an outage), which the collector must report.
     const db: Database = {
       ...real,
-      query: (sql, params) => (broken && sql.includes('INSERT INTO event_ids') ? Promise.reject(new Error('column "oops" does not exist')) : real.query(sql, params)),
       transaction: (fn) => real.transaction((tx) => fn({
         ...tx,
-        query: (sql, params) => (broken && sql.includes('INSERT INTO event_ids') ? Promise.reject(new Error('column "oops" does not exist')) : tx.query(sql, params)),
+        copyFrom: (copies, around) => (broken ? Promise.reject(new Error('column "oops" does not exist')) : tx.copyFrom(copies, around)),
       })),
     };
     c = await startTestCollector('pglite', { db, deps: { reportError: reporter.report } });

@@ -6,15 +6,17 @@ import type { Connection, Submittable } from 'pg';
  * by the protocol: should the statement fail before copy mode, the backend ignores CopyData and CopyDone that
  * arrive outside it. (A streaming COPY client waits for CopyInResponse first: a round trip and four writes.)
  *
- * `sql` may hold statements before the COPY (one simple Query: `BEGIN; COPY …`), so a transaction can open with
- * its first write. Resolves once PostgreSQL is ready for the next statement; rejects with its error.
+ * `sql` is one simple Query that may hold several statements (`BEGIN; SAVEPOINT s; COPY …; COPY …`), so a
+ * transaction can open with its first write; `rows` holds the rows of each of its COPYs, in order. After an error
+ * the backend skips the rest of the Query and ignores the copy data still to come. Resolves once PostgreSQL is ready
+ * for the next statement; rejects with its error.
  */
 export class CopyIn implements Submittable {
   readonly done: Promise<void>;
   private resolve!: () => void;
   private reject!: (err: Error) => void;
 
-  constructor(private readonly sql: string, private readonly rows: string) {
+  constructor(private readonly sql: string, private readonly rows: readonly string[]) {
     this.done = new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -23,17 +25,19 @@ export class CopyIn implements Submittable {
 
   submit(connection: Connection): void {
     const sql = Buffer.byteLength(this.sql);
-    const rows = Buffer.byteLength(this.rows);
-    const message = Buffer.allocUnsafe(1 + 4 + sql + 1 + 1 + 4 + rows + 1 + 4);
+    const rows = this.rows.map((r) => Buffer.byteLength(r));
+    const message = Buffer.allocUnsafe(1 + 4 + sql + 1 + rows.reduce((sum, bytes) => sum + 1 + 4 + bytes + 1 + 4, 0));
     let at = message.writeUInt8(0x51, 0); // 'Q'
     at = message.writeInt32BE(4 + sql + 1, at);
     at += message.write(this.sql, at);
     at = message.writeUInt8(0, at);
-    at = message.writeUInt8(0x64, at); // 'd'
-    at = message.writeInt32BE(4 + rows, at);
-    at += message.write(this.rows, at);
-    at = message.writeUInt8(0x63, at); // 'c'
-    message.writeInt32BE(4, at);
+    this.rows.forEach((text, i) => {
+      at = message.writeUInt8(0x64, at); // 'd'
+      at = message.writeInt32BE(4 + (rows[i] as number), at);
+      at += message.write(text, at);
+      at = message.writeUInt8(0x63, at); // 'c'
+      at = message.writeInt32BE(4, at);
+    });
     (connection as unknown as { stream: { write(b: Buffer): boolean } }).stream.write(message);
   }
 

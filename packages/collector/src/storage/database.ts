@@ -10,13 +10,22 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+/**
+ * `COPY table (columns) FROM STDIN` (`sql`) and its rows, in PostgreSQL's text format (tab-separated, `\N` for NULL,
+ * backslash escapes): many rows parsed by their column types.
+ */
+export interface Copy {
+  sql: string;
+  rows: string;
+}
+
 /** One transaction's connection: statements, and bulk rows through COPY. */
 export interface Transaction extends Queryable {
   /**
-   * Runs `COPY table (columns) FROM STDIN` (`copySql`) with `text` as its rows, in PostgreSQL's text format
-   * (tab-separated, `\N` for NULL, backslash escapes): many rows in one round trip, parsed by the column types.
+   * Runs the `copies` in order, between `around.before` and `around.after` (statements without parameters: a
+   * SAVEPOINT and its RELEASE), in one round trip. Rejects with the first error: the statements after it did not run.
    */
-  copyFrom(copySql: string, text: string): Promise<void>;
+  copyFrom(copies: readonly Copy[], around?: { before: string; after: string }): Promise<void>;
 }
 
 export interface Database extends Queryable {

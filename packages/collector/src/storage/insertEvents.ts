@@ -2,6 +2,7 @@ import { CopyRow, isoTime } from '../domain/copyRow';
 import { STORED_COLUMNS, type NormalizedEvent } from '../domain/normalizeEvent';
 import { arrayLiteral } from './arrayLiteral';
 import type { Transaction } from './database';
+import { compareText } from './lockOrder';
 
 export interface EventToStore {
   appId: string;
@@ -10,72 +11,100 @@ export interface EventToStore {
 }
 
 // Events are partitioned by time, so an event's dedupe key lives in event_ids: a messageId claimed there is stored
-// once, whatever partition its timestamp falls in. The claim follows the caller's order (app, messageId: concurrent
-// writers of overlapping ids take their locks in the same order, no deadlock) and answers the rows (1-based, in that
-// order) it found already claimed. The shared contexts the claimed events name are then stored when missing ($5: app,
-// key and context of each key named in the write); those already stored are locked (KEY SHARE) until the commit,
-// so erasure or retention (which lock them FOR UPDATE first) cannot remove one an event is about to name.
+// once, whatever partition its timestamp falls in. Rows come in the caller's order (app, messageId): concurrent
+// writers of overlapping ids take their locks in the same order, no deadlock.
+const COPY_IDS = 'COPY event_ids (app_id, message_id, received_at) FROM STDIN';
+const COPY_EVENTS = `COPY events (app_id, session_id, context_key, ${STORED_COLUMNS}) FROM STDIN`;
+// COPY claims every messageId at once, failing on one already claimed; the events are then claimed one by one.
+const SAVEPOINT = 'claim';
+
+// The rows (1-based, in the given order) whose messageId is already claimed; the others are claimed now.
 const CLAIM = `WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::uuid[]) WITH ORDINALITY
-    AS i(app_id, message_id, received_at, context_key, n)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i(app_id, message_id, received_at, n)
 ), claimed AS (
   INSERT INTO event_ids (app_id, message_id, received_at)
   SELECT app_id, message_id, received_at FROM input ORDER BY n
   ON CONFLICT (app_id, message_id) DO NOTHING
   RETURNING app_id, message_id
-), named AS (
-  SELECT DISTINCT app_id, context_key FROM input JOIN claimed USING (app_id, message_id) WHERE context_key IS NOT NULL
-), kept AS (
-  SELECT c.app_id, c.key FROM event_contexts c JOIN named ON named.app_id = c.app_id AND named.context_key = c.key
-  ORDER BY c.app_id, c.key FOR KEY SHARE OF c
-), added AS (
-  INSERT INTO event_contexts (app_id, key, context)
-  SELECT x.app_id, x.key, x.context FROM jsonb_to_recordset($5::jsonb) AS x(app_id text, key uuid, context jsonb)
-  JOIN named ON named.app_id = x.app_id AND named.context_key = x.key
-  WHERE NOT EXISTS (SELECT 1 FROM kept WHERE kept.app_id = x.app_id AND kept.key = x.key)
-  ORDER BY x.app_id, x.key
-  ON CONFLICT (app_id, key) DO NOTHING
 )
 SELECT i.n::integer AS n FROM input i
 WHERE NOT EXISTS (SELECT 1 FROM claimed c WHERE c.app_id = i.app_id AND c.message_id = i.message_id)`;
 
-// The rows this transaction copied for events it then found already stored (xmin: written by this transaction).
-const DROP_COPIED = `DELETE FROM events e USING unnest($1::text[], $2::text[], $3::timestamptz[]) AS d(app_id, message_id, "timestamp")
-  WHERE e.app_id = d.app_id AND e."timestamp" = d."timestamp" AND e.message_id = d.message_id AND e.xmin = pg_current_xact_id()::xid`;
+// The shared contexts stored events name ($1: app, key and context of each, in (app, key) order: the lock order):
+// stored when missing; those already stored are locked (KEY SHARE) until the commit, so erasure or retention (which
+// lock them FOR UPDATE first) cannot remove one an event is about to name. Each is looked up by its key alone (a
+// lateral lookup): a plan cached while the table was small must not scan it whole once it has grown.
+const STORE_CONTEXTS = `WITH named AS (
+  SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (app_id text, key uuid, context jsonb)) WITH ORDINALITY AS x(app_id, key, context, n)
+), kept AS (
+  SELECT named.app_id, named.key FROM named,
+    LATERAL (SELECT 1 FROM event_contexts c WHERE c.app_id = named.app_id AND c.key = named.key FOR KEY SHARE) AS locked
+)
+INSERT INTO event_contexts (app_id, key, context)
+SELECT app_id, key, context FROM named
+WHERE NOT EXISTS (SELECT 1 FROM kept WHERE kept.app_id = named.app_id AND kept.key = named.key)
+ORDER BY n
+ON CONFLICT (app_id, key) DO NOTHING`;
 
 /**
- * Stores events: every row goes straight into `events` by one COPY (PostgreSQL parses each column by its type and
- * writes a partition's rows together), then one statement claims their messageIds; the rare rows it finds already
- * stored (a client's retry, another writer's same event) are deleted again in the same transaction.
- * Returns the keys `${appId}\n${messageId}` of the rows skipped as duplicates.
+ * Stores events: one COPY claims their messageIds and another writes them into `events` (PostgreSQL parses each
+ * column by its type and writes a partition's rows together), both with the transaction's first write; when one
+ * is already claimed (a client's retry, another writer's same event) the COPYs are undone and the claim is made
+ * event by event, then only the newly claimed events are copied. Returns the keys `${appId}\n${messageId}` of the
+ * rows skipped as duplicates.
  */
 export async function insertEvents(tx: Transaction, rows: readonly EventToStore[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  // Each event's columns were serialized once at normalization; only the app, session and the shared context's key
-  // are added here (app ids are generated base62, context keys hex: nothing to escape).
+  let ids = '';
+  for (const { appId, event } of rows) ids += `${appId}\t${new CopyRow().text(event.messageId)}\t${isoTime(event.receivedAt)}\n`;
+  try {
+    // Released at once: the rest of the transaction (row locks, session updates) runs in it, not in a subtransaction.
+    await tx.copyFrom([{ sql: COPY_IDS, rows: ids }, { sql: COPY_EVENTS, rows: eventRows(rows) }], { before: `SAVEPOINT ${SAVEPOINT}`, after: `RELEASE ${SAVEPOINT}` });
+  } catch (err) {
+    if (!isClaimedAlready(err)) throw err;
+    await tx.exec(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+    const found = await tx.query<{ n: number }>(
+      CLAIM,
+      [arrayLiteral(rows.map((r) => r.appId)), arrayLiteral(rows.map((r) => r.event.messageId)), arrayLiteral(rows.map((r) => isoTime(r.event.receivedAt)))],
+      'headcount_claim_events',
+    );
+    const skipped = new Set(found.map(({ n }) => n - 1));
+    const claimed = rows.filter((_, i) => !skipped.has(i));
+    if (claimed.length > 0) await tx.copyFrom([{ sql: COPY_EVENTS, rows: eventRows(claimed) }]);
+    await storeContexts(tx, claimed);
+    return new Set([...skipped].map((i) => `${(rows[i] as EventToStore).appId}\n${(rows[i] as EventToStore).event.messageId}`));
+  }
+  await storeContexts(tx, rows);
+  return new Set();
+}
+
+/**
+ * The events' COPY rows: each event's columns were serialized once at normalization; only the app, session and the
+ * shared context's key are added here (app ids are generated base62, context keys hex: nothing to escape).
+ */
+function eventRows(rows: readonly EventToStore[]): string {
   let text = '';
-  const contexts = new Map<string, string>();
   for (const { appId, event, sessionId } of rows) {
+    text += `${appId}\t${sessionId === null ? '\\N' : new CopyRow().text(sessionId)}\t${event.sharedContext?.key ?? '\\N'}\t${event.copyRow}\n`;
+  }
+  return text;
+}
+
+async function storeContexts(tx: Transaction, rows: readonly EventToStore[]): Promise<void> {
+  // As JSON text, each context's own JSON within it as it is (app ids and keys need no escaping).
+  const contexts = new Map<string, string>();
+  for (const { appId, event } of rows) {
     const shared = event.sharedContext;
-    text += `${appId}\t${sessionId === null ? '\\N' : new CopyRow().text(sessionId)}\t${shared === null ? '\\N' : shared.key}\t${event.copyRow}\n`;
-    // Sent as JSON text, each context's own JSON within it as it is (app ids and keys need no escaping).
     if (shared !== null && !contexts.has(`${appId}\n${shared.key}`)) contexts.set(`${appId}\n${shared.key}`, `{"app_id":"${appId}","key":"${shared.key}","context":${shared.json}}`);
   }
-  await tx.copyFrom(`COPY events (app_id, session_id, context_key, ${STORED_COLUMNS}) FROM STDIN`, text);
-  const found = await tx.query<{ n: number }>(
-    CLAIM,
-    [
-      arrayLiteral(rows.map((r) => r.appId)), arrayLiteral(rows.map((r) => r.event.messageId)),
-      arrayLiteral(rows.map((r) => isoTime(r.event.receivedAt))), arrayLiteral(rows.map((r) => r.event.sharedContext?.key ?? null)),
-      `[${[...contexts.values()].join(',')}]`,
-    ],
-    'headcount_claim_events',
-  );
-  if (found.length === 0) return new Set();
-  const skipped = found.map(({ n }) => rows[n - 1] as EventToStore);
-  await tx.query(DROP_COPIED, [
-    arrayLiteral(skipped.map((r) => r.appId)), arrayLiteral(skipped.map((r) => r.event.messageId)),
-    arrayLiteral(skipped.map((r) => isoTime(r.event.timestamp))),
-  ]);
-  return new Set(skipped.map((r) => `${r.appId}\n${r.event.messageId}`));
+  if (contexts.size === 0) return;
+  // App ids are base62 and keys hex: the text order is the (app, key) order.
+  const sorted = [...contexts.entries()].sort(([a], [b]) => compareText(a, b)).map(([, json]) => json);
+  await tx.query(STORE_CONTEXTS, [`[${sorted.join(',')}]`], 'headcount_store_contexts');
+}
+
+/** The COPY into event_ids met a messageId already claimed (PostgreSQL's unique violation on its key). */
+function isClaimedAlready(err: unknown): boolean {
+  const { code, constraint } = err as { code?: unknown; constraint?: unknown };
+  return code === '23505' && constraint === 'event_ids_pkey';
 }

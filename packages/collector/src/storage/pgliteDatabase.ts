@@ -18,9 +18,11 @@ function queryableOf(db: PGlite | Transaction): Queryable {
 function transactionOf(tx: Transaction): Tx {
   return {
     ...queryableOf(tx),
-    async copyFrom(copySql: string, text: string) {
+    async copyFrom(copies, around) {
+      if (around) await tx.exec(around.before);
       // PGlite reads COPY's input from a blob it names /dev/blob.
-      await tx.query(copySql.replace(/\bFROM STDIN\b/, "FROM '/dev/blob'"), [], { blob: new Blob([text]) });
+      for (const { sql, rows } of copies) await tx.query(sql.replace(/\bFROM STDIN\b/, "FROM '/dev/blob'"), [], { blob: new Blob([rows]) });
+      if (around) await tx.exec(around.after);
     },
   };
 }

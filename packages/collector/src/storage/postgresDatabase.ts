@@ -51,7 +51,7 @@ function queryableOf(client: pg.Pool | pg.PoolClient): Queryable {
 
 /**
  * A transaction on `client`, opened by its first statement: BEGIN goes out alone before a parameterized statement,
- * or in the same message as a COPY (the ingest path's first write: one round trip less per commit).
+ * or in the same message as COPY (the ingest path's first write: one round trip less per commit).
  */
 function transactionOf(client: pg.PoolClient) {
   let begun = false;
@@ -70,10 +70,10 @@ function transactionOf(client: pg.PoolClient) {
       await begin();
       await queryable.exec(sql);
     },
-    async copyFrom(copySql: string, text: string) {
-      const sql = begun ? copySql : `BEGIN; ${copySql}`;
+    async copyFrom(copies, around) {
+      const sql = [begun ? '' : 'BEGIN', around?.before ?? '', ...copies.map((c) => c.sql), around?.after ?? ''].filter((s) => s !== '').join('; ');
       begun = true;
-      await client.query(new CopyIn(sql, text)).done.catch(unavailable);
+      await client.query(new CopyIn(sql, copies.map((c) => c.rows))).done.catch(unavailable);
     },
   };
   return { tx, begun: () => begun };
