@@ -11,6 +11,7 @@ import statsRollups from './migrations/0010_stats_rollups.sql?raw';
 import eventContexts from './migrations/0011_event_contexts.sql?raw';
 import sessionsHot from './migrations/0012_sessions_hot.sql?raw';
 import leanerEventWrites from './migrations/0013_leaner_event_writes.sql?raw';
+import linkTriggerPlans from './migrations/0014_link_trigger_plans.sql?raw';
 
 /** Numbered migrations, applied in order, each exactly once. */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -26,6 +27,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 11, name: 'event_contexts', sql: eventContexts },
   { version: 12, name: 'sessions_hot', sql: sessionsHot },
   { version: 13, name: 'leaner_event_writes', sql: leanerEventWrites },
+  { version: 14, name: 'link_trigger_plans', sql: linkTriggerPlans },
 ];
 
 // Any constant works: it only keeps two collectors from migrating the same database at once.
