@@ -6,7 +6,8 @@ import { backends, createScratchDatabase, openTestDatabase } from './support/dat
 import { bearer, get, post, startTestCollector, trackEvent, type TestCollector } from './support/testCollector';
 
 // The ingest path's statements run prepared (Queryable.query's name): parsed and planned once per connection.
-const INGEST_STATEMENTS = ['headcount_store_contexts', 'headcount_upsert_identities', 'headcount_upsert_sessions'];
+// The sessions and identity links of a write go together, as one statement.
+const INGEST_STATEMENTS = ['headcount_store_contexts', 'headcount_upsert_sessions+headcount_upsert_identities'];
 // With a duplicate among the events, their messageIds are claimed one by one.
 const CLAIM_STATEMENT = 'headcount_claim_events';
 
@@ -75,7 +76,7 @@ describe.runIf(backends().includes('postgres'))('prepared ingest statements on p
     };
   }
 
-  it('prepares the contexts insert and the session and identity upserts once on the connection, the claim with a duplicate', async () => {
+  it('prepares the contexts insert and the sessions-and-links upsert once on the connection, the claim with a duplicate', async () => {
     const one = await oneConnection(false);
     try {
       const first = one.batch('first', 3);

@@ -3,9 +3,10 @@ import type { NormalizedEvent } from '../domain/normalizeEvent';
 import { summarizeSessions } from '../domain/summarizeSessions';
 import type { Transaction } from '../storage/database';
 import { insertEvents, type EventToStore } from '../storage/insertEvents';
-import { createIdentityRepository } from '../storage/identityRepository';
+import { linkStatements } from '../storage/identityRepository';
 import { compareText } from '../storage/lockOrder';
-import { createSessionsRepository } from '../storage/sessionsRepository';
+import { sessionsUpsert } from '../storage/sessionsRepository';
+import { run, together, type Statement } from '../storage/statement';
 import { originHostsOf, placeInferred, rebuildSessions } from './placeInferred';
 
 /** The valid events of one request for one app. */
@@ -31,7 +32,8 @@ const fromHeadcountSdk = (event: NormalizedEvent) => event.context.library?.name
 
 /**
  * Stores the events of several requests in the caller's transaction: dedupe, session placement,
- * one COPY and one claim of the messageIds, one session upsert per app. Returns each request's accepted/duplicate counts.
+ * the COPYs of the events and their messageIds, one statement per app for its sessions and identity links.
+ * Returns each request's accepted/duplicate counts.
  */
 export async function writeEvents(tx: Transaction, requests: readonly WriteRequest[]): Promise<WriteResult[]> {
   const seen = new Set<string>();
@@ -76,8 +78,6 @@ export async function writeEvents(tx: Transaction, requests: readonly WriteReque
   toStore.sort((a, b) => compareText(a.appId, b.appId) || compareText(a.event.messageId, b.event.messageId));
   const skipped = await insertEvents(tx, toStore);
 
-  const sessions = createSessionsRepository(tx);
-  const identities = createIdentityRepository(tx);
   for (const { app, placed } of apps.values()) {
     // Every placed event but a ping was in the insert: new unless it skipped it.
     for (const p of placed) p.isNew = p.event.type === 'ping' || !skipped.has(p.key);
@@ -85,9 +85,11 @@ export async function writeEvents(tx: Transaction, requests: readonly WriteReque
     // Sessions whose stored events moved are rebuilt whole from the table, fresh events included.
     const rebuild = rebuilds.get(app.id) ?? new Set<string>();
     const inSessions = fresh.flatMap((p) => (p.sessionId === null || rebuild.has(p.sessionId) ? [] : [{ ...p, sessionId: p.sessionId }]));
-    await sessions.upsert(app.id, summarizeSessions(inSessions, originHostsOf(app)));
+    // The sessions and the identity links of the fresh events, in one statement.
+    const statements = [sessionsUpsert(app.id, summarizeSessions(inSessions, originHostsOf(app))), ...linkStatements(app.id, fresh.map((p) => p.event))]
+      .filter((s): s is Statement => s !== null);
+    if (statements.length > 0) await run(tx, together(statements));
     await rebuildSessions(tx, app, rebuild);
-    await identities.record(app.id, fresh.map((p) => p.event));
   }
 
   return requests.map((_, i) => {

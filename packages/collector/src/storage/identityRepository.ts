@@ -1,5 +1,6 @@
 import type { NormalizedEvent } from '../domain/normalizeEvent';
 import type { Queryable } from './database';
+import { run, type Statement } from './statement';
 
 /** The identity links one event carries: anonymousId ↔ userId, and alias previousId → userId. */
 function linksOf(event: NormalizedEvent): { identity?: [string, string]; alias?: [string, string] } {
@@ -22,31 +23,38 @@ const INSERT_ALIASES = `INSERT INTO aliases (app_id, previous_id, user_id, creat
   SELECT $1, previous_id, user_id, at FROM jsonb_to_recordset($2::jsonb) AS x(previous_id text, user_id text, at timestamptz)
   ON CONFLICT DO NOTHING`;
 
+/** The statements recording the links of newly stored events (identities, aliases: those it has), for an app. */
+export function linkStatements(appId: string, events: readonly NormalizedEvent[]): Statement[] {
+  const identities = new Map<string, { anonymous_id: string; user_id: string; first: Date; last: Date }>();
+  const aliases = new Map<string, { previous_id: string; user_id: string; at: Date }>();
+  for (const event of events) {
+    const { identity, alias } = linksOf(event);
+    if (identity) {
+      const key = identity.join('\n');
+      const seen = identities.get(key);
+      if (!seen) identities.set(key, { anonymous_id: identity[0], user_id: identity[1], first: event.timestamp, last: event.timestamp });
+      else {
+        if (event.timestamp < seen.first) seen.first = event.timestamp;
+        if (event.timestamp > seen.last) seen.last = event.timestamp;
+      }
+    }
+    if (alias) aliases.set(alias.join('\n'), { previous_id: alias[0], user_id: alias[1], at: event.timestamp });
+  }
+  const statements: Statement[] = [];
+  if (identities.size > 0) {
+    statements.push({ sql: UPSERT_IDENTITIES, params: [appId, JSON.stringify([...identities.values()])], name: 'headcount_upsert_identities' });
+  }
+  if (aliases.size > 0) {
+    statements.push({ sql: INSERT_ALIASES, params: [appId, JSON.stringify([...aliases.values()])], name: 'headcount_insert_aliases' });
+  }
+  return statements;
+}
+
 export function createIdentityRepository(db: Queryable) {
   return {
     /** Records the links of newly stored events; first/last seen follow event time, so late events fit in. */
     async record(appId: string, events: readonly NormalizedEvent[]): Promise<void> {
-      const identities = new Map<string, { anonymous_id: string; user_id: string; first: Date; last: Date }>();
-      const aliases = new Map<string, { previous_id: string; user_id: string; at: Date }>();
-      for (const event of events) {
-        const { identity, alias } = linksOf(event);
-        if (identity) {
-          const key = identity.join('\n');
-          const seen = identities.get(key);
-          if (!seen) identities.set(key, { anonymous_id: identity[0], user_id: identity[1], first: event.timestamp, last: event.timestamp });
-          else {
-            if (event.timestamp < seen.first) seen.first = event.timestamp;
-            if (event.timestamp > seen.last) seen.last = event.timestamp;
-          }
-        }
-        if (alias) aliases.set(alias.join('\n'), { previous_id: alias[0], user_id: alias[1], at: event.timestamp });
-      }
-      if (identities.size > 0) {
-        await db.query(UPSERT_IDENTITIES, [appId, JSON.stringify([...identities.values()])], 'headcount_upsert_identities');
-      }
-      if (aliases.size > 0) {
-        await db.query(INSERT_ALIASES, [appId, JSON.stringify([...aliases.values()])], 'headcount_insert_aliases');
-      }
+      for (const statement of linkStatements(appId, events)) await run(db, statement);
     },
 
     /**

@@ -5,6 +5,7 @@ import type { SessionSummary } from '../domain/summarizeSessions';
 import type { Queryable } from './database';
 import { compareText } from './lockOrder';
 import { keysetPage, type KeysetPage } from './page';
+import { run, type Statement } from './statement';
 
 interface SessionRow {
   id: string;
@@ -129,43 +130,49 @@ export interface SessionQuery {
   to?: Date | undefined;
 }
 
+/** The statement folding write summaries into an app's stored sessions (earliest start and landing facts win, counts add up), or null. */
+export function sessionsUpsert(appId: string, summaries: readonly SessionSummary[]): Statement | null {
+  if (summaries.length === 0) return null;
+  // A stable lock order keeps concurrent writers from deadlocking on the same sessions.
+  const sorted = [...summaries].sort((a, b) => compareText(a.id, b.id));
+  const payload = sorted.map((s) => ({
+    id: s.id,
+    inferred: s.inferred,
+    visitor_id: s.visitorId,
+    anonymous_id: s.anonymousId,
+    user_id: s.userId,
+    // Only server-side events: they join a stored session and leave its span as it is (least/greatest below).
+    started_at: s.startedAt ?? 'infinity',
+    last_seen_at: s.lastSeenAt ?? '-infinity',
+    ended_at: s.endedAt,
+    end_reason: s.endReason,
+    event_count: s.eventCount,
+    last_page_path: s.lastPagePath,
+    last_page_at: s.lastPageAt,
+    landing_at: s.landingAt,
+    landing_page: s.landingPage,
+    touch_type: s.touch?.type ?? null,
+    touch_source: s.touch?.source ?? null,
+    touch_host: s.touch?.host ?? null,
+    touch_url: s.touch?.url ?? null,
+    campaign: s.campaign,
+    click_ids: s.clickIds,
+    browser: s.device.browser,
+    browser_version: s.device.browserVersion,
+    os: s.device.os,
+    os_version: s.device.osVersion,
+    device_type: s.device.type,
+    bot: s.device.bot,
+  }));
+  return { sql: UPSERT_SESSIONS, params: [appId, JSON.stringify(payload)], name: 'headcount_upsert_sessions' };
+}
+
 export function createSessionsRepository(db: Queryable) {
   return {
     /** Folds write summaries into stored sessions: earliest start and landing facts win, counts add up. */
     async upsert(appId: string, summaries: readonly SessionSummary[]): Promise<void> {
-      if (summaries.length === 0) return;
-      // A stable lock order keeps concurrent writers from deadlocking on the same sessions.
-      const sorted = [...summaries].sort((a, b) => compareText(a.id, b.id));
-      const payload = sorted.map((s) => ({
-        id: s.id,
-        inferred: s.inferred,
-        visitor_id: s.visitorId,
-        anonymous_id: s.anonymousId,
-        user_id: s.userId,
-        // Only server-side events: they join a stored session and leave its span as it is (least/greatest below).
-        started_at: s.startedAt ?? 'infinity',
-        last_seen_at: s.lastSeenAt ?? '-infinity',
-        ended_at: s.endedAt,
-        end_reason: s.endReason,
-        event_count: s.eventCount,
-        last_page_path: s.lastPagePath,
-        last_page_at: s.lastPageAt,
-        landing_at: s.landingAt,
-        landing_page: s.landingPage,
-        touch_type: s.touch?.type ?? null,
-        touch_source: s.touch?.source ?? null,
-        touch_host: s.touch?.host ?? null,
-        touch_url: s.touch?.url ?? null,
-        campaign: s.campaign,
-        click_ids: s.clickIds,
-        browser: s.device.browser,
-        browser_version: s.device.browserVersion,
-        os: s.device.os,
-        os_version: s.device.osVersion,
-        device_type: s.device.type,
-        bot: s.device.bot,
-      }));
-      await db.query(UPSERT_SESSIONS, [appId, JSON.stringify(payload)], 'headcount_upsert_sessions');
+      const statement = sessionsUpsert(appId, summaries);
+      if (statement) await run(db, statement);
     },
 
     /**

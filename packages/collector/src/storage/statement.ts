@@ -1,0 +1,29 @@
+import type { Queryable } from './database';
+
+/** A prepared statement with its parameters (Queryable.query's `name`: one per SQL text). */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+  name: string;
+}
+
+/**
+ * Data-modifying statements run as one (each a CTE, its parameters renumbered after the previous ones'): one round
+ * trip and one execution where there were several. Each still writes its own table once, in the order given.
+ */
+export function together(statements: readonly Statement[]): Statement {
+  if (statements.length === 1) return statements[0] as Statement;
+  let offset = 0;
+  const parts = statements.map(({ sql, params }, i) => {
+    const shift = offset;
+    offset += params.length;
+    return `s${i} AS (${sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`)})`;
+  });
+  return {
+    sql: `WITH ${parts.join(', ')} SELECT 1`,
+    params: statements.flatMap((s) => s.params),
+    name: statements.map((s) => s.name).join('+'),
+  };
+}
+
+export const run = (db: Queryable, { sql, params, name }: Statement) => db.query(sql, params, name);
