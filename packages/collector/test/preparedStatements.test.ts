@@ -7,9 +7,9 @@ import { bearer, get, post, startTestCollector, trackEvent, type TestCollector }
 
 // The ingest path's statements run prepared (Queryable.query's name): parsed and planned once per connection.
 // The sessions and identity links of a write go together, as one statement.
-const INGEST_STATEMENTS = ['headcount_store_contexts', 'headcount_upsert_sessions+headcount_upsert_identities'];
+const INGEST_STATEMENTS = ['hc_contexts', 'hc_sessions+hc_identities'];
 // With a duplicate among the events, their messageIds are claimed one by one.
-const CLAIM_STATEMENT = 'headcount_claim_events';
+const CLAIM_STATEMENT = 'hc_claim';
 
 describe.each(backends())('a named statement on %s', (backend) => {
   let db: Database;
@@ -65,7 +65,7 @@ describe.runIf(backends().includes('postgres'))('prepared ingest statements on p
       stored: async (anonymousId: string) =>
         (await get(`${c.url}/v1/events?limit=1000`, bearer(c.secretKey))).body.events.filter((e: { anonymousId: string }) => e.anonymousId === anonymousId).length,
       prepared: async () =>
-        (await base.query<{ name: string }>('SELECT name FROM pg_prepared_statements WHERE name LIKE $1 ORDER BY name', ['headcount%'])).map((r) => r.name),
+        (await base.query<{ name: string }>('SELECT name FROM pg_prepared_statements WHERE name LIKE $1 ORDER BY name', ['hc\\_%'])).map((r) => r.name),
       failed: () => !fail && failFirstCommit,
       query: base.query,
       appId: c.appId,
@@ -115,7 +115,7 @@ describe.runIf(backends().includes('postgres'))('prepared ingest statements on p
       await one.query(`INSERT INTO event_contexts (app_id, key, context)
         SELECT $1, md5(i::text)::uuid, '{"library":{"name":"x"}}' FROM generate_series(1, 5000) AS i`, [one.appId]);
       const json = JSON.stringify([{ app_id: one.appId, key: '00000000-0000-0000-0000-000000000001', context: {} }]);
-      const plan = (await one.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) EXECUTE headcount_store_contexts('${json}')`))
+      const plan = (await one.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) EXECUTE hc_contexts('${json}')`))
         .map((r) => r['QUERY PLAN']).join('\n');
       expect(plan).toMatch(/Index (Only )?Scan using event_contexts_pkey on event_contexts/);
       expect(plan).not.toMatch(/Seq Scan on event_contexts/);

@@ -14,7 +14,12 @@ describe.each(backends())('statements run together on %s', (backend) => {
   let dispose: () => Promise<void>;
   beforeAll(async () => {
     ({ db, dispose } = await openTestDatabase(backend, { upTo: 0 }));
-    await db.exec('CREATE TABLE left_rows (a text, b text); CREATE TABLE right_rows (a text, b text)');
+    await db.exec(`CREATE TABLE left_rows (a text, b text); CREATE TABLE right_rows (a text, b text);
+      CREATE TABLE writes (n serial, tbl text);
+      CREATE FUNCTION note_row() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO writes (tbl) VALUES (TG_TABLE_NAME || ' row'); RETURN NEW; END $$;
+      CREATE TRIGGER left_row BEFORE INSERT ON left_rows FOR EACH ROW EXECUTE FUNCTION note_row();
+      CREATE TRIGGER right_row BEFORE INSERT ON right_rows FOR EACH ROW EXECUTE FUNCTION note_row();`);
   });
   afterAll(() => dispose());
 
@@ -28,6 +33,16 @@ describe.each(backends())('statements run together on %s', (backend) => {
     expect(await db.query('SELECT a, b FROM left_rows ORDER BY b')).toEqual([{ a: 'L', b: '1' }, { a: 'L', b: '2' }]);
     // A "$1" inside a parameter's value is data, not renumbered.
     expect(await db.query('SELECT a, b FROM right_rows ORDER BY b')).toEqual([{ a: 'R', b: '$1' }, { a: 'R', b: '3' }]);
+  });
+
+  it('writes the tables in the order given (the order their rows are locked in)', async () => {
+    for (const order of [['left_rows', 'right_rows'], ['right_rows', 'left_rows']]) {
+      await db.exec('TRUNCATE writes');
+      await db.transaction((tx) => run(tx, together(order.map((t) => ({ ...into(t, `test_order_${t}`), params: [t, '["x","y"]'] })))));
+      const writes = (await db.query<{ tbl: string }>('SELECT tbl FROM writes ORDER BY n')).map((r) => r.tbl);
+      // Each table's rows are written before the next table's first.
+      expect(writes).toEqual([`${order[0]} row`, `${order[0]} row`, `${order[1]} row`, `${order[1]} row`]);
+    }
   });
 
   it('runs a single statement as it is', () => {

@@ -88,7 +88,8 @@ export async function runMaintenance(db: Database, now: Date, batch = MAINTENANC
     if (!(await tryLock(tx))) return skipped;
     const result: MaintenanceResult = { ...skipped, skipped: false, partitions };
     const apps = await tx.query<{ id: string; retention_days: number }>(
-      'SELECT id, retention_days FROM apps WHERE retention_days IS NOT NULL ORDER BY id');
+      // In code-unit order (COLLATE "C", compareText's): the order writers lock a commit's apps in, whatever the collation.
+      'SELECT id, retention_days FROM apps WHERE retention_days IS NOT NULL ORDER BY id COLLATE "C"');
     for (const app of apps) {
       const before = new Date(now.getTime() - app.retention_days * DAY_MS);
       const removed = {

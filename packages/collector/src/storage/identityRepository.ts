@@ -42,10 +42,10 @@ export function linkStatements(appId: string, events: readonly NormalizedEvent[]
   }
   const statements: Statement[] = [];
   if (identities.size > 0) {
-    statements.push({ sql: UPSERT_IDENTITIES, params: [appId, JSON.stringify([...identities.values()])], name: 'headcount_upsert_identities' });
+    statements.push({ sql: UPSERT_IDENTITIES, params: [appId, JSON.stringify([...identities.values()])], name: 'hc_identities' });
   }
   if (aliases.size > 0) {
-    statements.push({ sql: INSERT_ALIASES, params: [appId, JSON.stringify([...aliases.values()])], name: 'headcount_insert_aliases' });
+    statements.push({ sql: INSERT_ALIASES, params: [appId, JSON.stringify([...aliases.values()])], name: 'hc_aliases' });
   }
   return statements;
 }

@@ -62,11 +62,11 @@ export async function insertEvents(tx: Transaction, rows: readonly EventToStore[
     await tx.copyFrom([{ sql: COPY_IDS, rows: ids }, { sql: COPY_EVENTS, rows: eventRows(rows) }], { before: `SAVEPOINT ${SAVEPOINT}`, after: `RELEASE ${SAVEPOINT}` });
   } catch (err) {
     if (!isClaimedAlready(err)) throw err;
-    await tx.exec(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+    await tx.exec(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE ${SAVEPOINT}`);
     const found = await tx.query<{ n: number }>(
       CLAIM,
       [arrayLiteral(rows.map((r) => r.appId)), arrayLiteral(rows.map((r) => r.event.messageId)), arrayLiteral(rows.map((r) => isoTime(r.event.receivedAt)))],
-      'headcount_claim_events',
+      'hc_claim',
     );
     const skipped = new Set(found.map(({ n }) => n - 1));
     const claimed = rows.filter((_, i) => !skipped.has(i));
@@ -100,7 +100,7 @@ async function storeContexts(tx: Transaction, rows: readonly EventToStore[]): Pr
   if (contexts.size === 0) return;
   // App ids are base62 and keys hex: the text order is the (app, key) order.
   const sorted = [...contexts.entries()].sort(([a], [b]) => compareText(a, b)).map(([, json]) => json);
-  await tx.query(STORE_CONTEXTS, [`[${sorted.join(',')}]`], 'headcount_store_contexts');
+  await tx.query(STORE_CONTEXTS, [`[${sorted.join(',')}]`], 'hc_contexts');
 }
 
 /** The COPY into event_ids met a messageId already claimed (PostgreSQL's unique violation on its key). */

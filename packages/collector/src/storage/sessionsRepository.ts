@@ -164,7 +164,7 @@ export function sessionsUpsert(appId: string, summaries: readonly SessionSummary
     device_type: s.device.type,
     bot: s.device.bot,
   }));
-  return { sql: UPSERT_SESSIONS, params: [appId, JSON.stringify(payload)], name: 'headcount_upsert_sessions' };
+  return { sql: UPSERT_SESSIONS, params: [appId, JSON.stringify(payload)], name: 'hc_sessions' };
 }
 
 export function createSessionsRepository(db: Queryable) {

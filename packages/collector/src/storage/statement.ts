@@ -9,7 +9,9 @@ export interface Statement {
 
 /**
  * Data-modifying statements run as one (each a CTE, its parameters renumbered after the previous ones'): one round
- * trip and one execution where there were several. Each still writes its own table once, in the order given.
+ * trip and one execution where there were several. Each still writes its own table once, in the order given (the
+ * order locks are taken in): PostgreSQL runs the CTEs its query does not read last-listed first, so they are listed
+ * in reverse (a test checks the order).
  */
 export function together(statements: readonly Statement[]): Statement {
   if (statements.length === 1) return statements[0] as Statement;
@@ -20,7 +22,7 @@ export function together(statements: readonly Statement[]): Statement {
     return `s${i} AS (${sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`)})`;
   });
   return {
-    sql: `WITH ${parts.join(', ')} SELECT 1`,
+    sql: `WITH ${parts.reverse().join(', ')} SELECT 1`,
     params: statements.flatMap((s) => s.params),
     name: statements.map((s) => s.name).join('+'),
   };
