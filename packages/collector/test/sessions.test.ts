@@ -51,6 +51,22 @@ describe.each(backends())('sessions on %s', (backend) => {
     expect(events.map((e: any) => e.type)).not.toContain('ping');
   });
 
+  it('keeps every session time to the millisecond', async () => {
+    const context = { sessionId: 'ms-s1', userAgent: CHROME_UA, page: { url: 'https://museum.example/', path: '/', referrer: 'https://www.google.com/' } };
+    await send([
+      at('2026-03-02T10:00:00.001Z', { type: 'page', name: 'Home', anonymousId: 'ms-a', context }),
+      at('2026-03-02T10:00:07.123Z', { type: 'page', name: 'Rooms', anonymousId: 'ms-a', context: { ...context, page: { url: 'https://museum.example/rooms', path: '/rooms' } } }),
+      at('2026-03-02T10:00:59.999Z', { type: 'track', event: 'Session Ended', anonymousId: 'ms-a', properties: { reason: 'idle' }, context }),
+    ]);
+    const [session] = await sessionsOf('ms-a');
+    expect(session).toMatchObject({
+      startedAt: '2026-03-02T10:00:00.001Z',
+      lastSeenAt: '2026-03-02T10:00:59.999Z',
+      endedAt: '2026-03-02T10:00:59.999Z',
+      referrer: { type: 'search', timestamp: '2026-03-02T10:00:00.001Z' },
+    });
+  });
+
   it('takes the landing facts from the earliest event even when it arrives last', async () => {
     const later = { sessionId: 'late-s', userAgent: CHROME_UA, page: { url: 'https://museum.example/rooms', path: '/rooms', referrer: 'https://museum.example/' } };
     const landing = { sessionId: 'late-s', userAgent: CHROME_UA, page: { url: 'https://museum.example/', path: '/', referrer: 'https://www.google.co.in/' } };

@@ -100,14 +100,21 @@ function toSession(row: SessionRow): Session {
 const earlier = `CASE WHEN (excluded.landing_at IS NULL) <> (s.landing_at IS NULL) THEN excluded.landing_at IS NOT NULL
   ELSE coalesce(excluded.landing_at < s.landing_at, excluded.started_at < s.started_at) END`;
 
+// Times travel as milliseconds since 1970 (a number serializes several times faster than a Date), made exact times
+// here: a whole number of milliseconds times an interval, no floating-point division.
+const atMs = (ms: string) => `timestamptz 'epoch' + ${ms} * interval '1 millisecond'`;
+
 /** Folds write summaries ($2, a JSON array) into an app's ($1) stored sessions. */
 const UPSERT_SESSIONS = `INSERT INTO sessions AS s (app_id, id, inferred, visitor_id, anonymous_id, user_id, started_at, last_seen_at,
   ended_at, end_reason, event_count, last_page_path, last_page_at, ${LANDING_COLUMNS.join(', ')})
-SELECT $1, x.* FROM jsonb_to_recordset($2::jsonb) AS x(id text, inferred boolean, visitor_id text,
-  anonymous_id text, user_id text, started_at timestamptz, last_seen_at timestamptz, ended_at timestamptz,
-  end_reason text, event_count integer, last_page_path text, last_page_at timestamptz, landing_at timestamptz, landing_page text, touch_type text, touch_source text, touch_host text,
-  touch_url text, campaign jsonb, click_ids jsonb, browser text, browser_version text, os text, os_version text,
-  device_type text, bot boolean)
+SELECT $1, x.id, x.inferred, x.visitor_id, x.anonymous_id, x.user_id,
+  coalesce(${atMs('x.started_at')}, 'infinity'), coalesce(${atMs('x.last_seen_at')}, '-infinity'), ${atMs('x.ended_at')}, x.end_reason,
+  x.event_count, x.last_page_path, ${atMs('x.last_page_at')}, ${LANDING_COLUMNS.map((c) => (c === 'landing_at' ? atMs('x.landing_at') : `x.${c}`)).join(', ')}
+FROM jsonb_to_recordset($2::jsonb) AS x(id text, inferred boolean, visitor_id text,
+  anonymous_id text, user_id text, started_at bigint, last_seen_at bigint, ended_at bigint,
+  end_reason text, event_count integer, last_page_path text, last_page_at bigint, landing_at bigint, landing_page text, touch_type text,
+  touch_source text, touch_host text, touch_url text, campaign jsonb, click_ids jsonb, browser text, browser_version text, os text,
+  os_version text, device_type text, bot boolean)
 ON CONFLICT (app_id, id) DO UPDATE SET
   anonymous_id = coalesce(s.anonymous_id, excluded.anonymous_id),
   user_id = coalesce(excluded.user_id, s.user_id),
@@ -130,6 +137,8 @@ export interface SessionQuery {
   to?: Date | undefined;
 }
 
+const msOf = (at: Date | null) => (at === null ? null : at.getTime());
+
 /** The statement folding write summaries into an app's stored sessions (earliest start and landing facts win, counts add up), or null. */
 export function sessionsUpsert(appId: string, summaries: readonly SessionSummary[]): Statement | null {
   if (summaries.length === 0) return null;
@@ -141,15 +150,16 @@ export function sessionsUpsert(appId: string, summaries: readonly SessionSummary
     visitor_id: s.visitorId,
     anonymous_id: s.anonymousId,
     user_id: s.userId,
-    // Only server-side events: they join a stored session and leave its span as it is (least/greatest below).
-    started_at: s.startedAt ?? 'infinity',
-    last_seen_at: s.lastSeenAt ?? '-infinity',
-    ended_at: s.endedAt,
+    // Null with only server-side events: they join a stored session and leave its span as it is (the statement
+    // makes them infinity and -infinity, so least/greatest keep the stored times).
+    started_at: msOf(s.startedAt),
+    last_seen_at: msOf(s.lastSeenAt),
+    ended_at: msOf(s.endedAt),
     end_reason: s.endReason,
     event_count: s.eventCount,
     last_page_path: s.lastPagePath,
-    last_page_at: s.lastPageAt,
-    landing_at: s.landingAt,
+    last_page_at: msOf(s.lastPageAt),
+    landing_at: msOf(s.landingAt),
     landing_page: s.landingPage,
     touch_type: s.touch?.type ?? null,
     touch_source: s.touch?.source ?? null,
