@@ -56,8 +56,15 @@ describe.each(backends())('sessions on %s', (backend) => {
     await send([
       at('2026-03-02T10:00:00.001Z', { type: 'page', name: 'Home', anonymousId: 'ms-a', context }),
       at('2026-03-02T10:00:07.123Z', { type: 'page', name: 'Rooms', anonymousId: 'ms-a', context: { ...context, page: { url: 'https://museum.example/rooms', path: '/rooms' } } }),
-      at('2026-03-02T10:00:59.999Z', { type: 'track', event: 'Session Ended', anonymousId: 'ms-a', properties: { reason: 'idle' }, context }),
+      at('2026-03-02T10:00:59.999Z', { type: 'track', event: 'Session Ended', anonymousId: 'ms-a', userId: 'ms-u', properties: { reason: 'idle' }, context }),
+      at('2026-03-02T10:00:58.456Z', { type: 'identify', anonymousId: 'ms-a', userId: 'ms-u', context }),
+      at('2026-03-02T10:00:58.789Z', { type: 'alias', previousId: 'ms-old', userId: 'ms-u', context }),
     ]);
+    // And the identity links' times.
+    expect(await c.db.query(`SELECT to_json(first_seen_at) #>> '{}' AS first, to_json(last_seen_at) #>> '{}' AS last
+      FROM identities WHERE anonymous_id = 'ms-a'`)).toEqual([{ first: '2026-03-02T10:00:58.456+00:00', last: '2026-03-02T10:00:59.999+00:00' }]);
+    expect(await c.db.query(`SELECT to_json(created_at) #>> '{}' AS at FROM aliases WHERE previous_id = 'ms-old'`))
+      .toEqual([{ at: '2026-03-02T10:00:58.789+00:00' }]);
     const [session] = await sessionsOf('ms-a');
     expect(session).toMatchObject({
       startedAt: '2026-03-02T10:00:00.001Z',

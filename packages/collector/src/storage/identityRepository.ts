@@ -1,6 +1,6 @@
 import type { NormalizedEvent } from '../domain/normalizeEvent';
 import type { Queryable } from './database';
-import { run, type Statement } from './statement';
+import { atMs, run, type Statement } from './statement';
 
 /** The identity links one event carries: anonymousId ↔ userId, and alias previousId → userId. */
 function linksOf(event: NormalizedEvent): { identity?: [string, string]; alias?: [string, string] } {
@@ -11,34 +11,36 @@ function linksOf(event: NormalizedEvent): { identity?: [string, string]; alias?:
   return {};
 }
 
-// An app's ($1) identity links and aliases from one write ($2, a JSON array); first/last seen follow event time.
+// An app's ($1) identity links and aliases from one write ($2, a JSON array, times in ms: see atMs); first/last seen
+// follow event time.
 const UPSERT_IDENTITIES = `INSERT INTO identities AS i (app_id, anonymous_id, user_id, first_seen_at, last_seen_at)
-  SELECT $1, anonymous_id, user_id, first, last
-  FROM jsonb_to_recordset($2::jsonb) AS x(anonymous_id text, user_id text, first timestamptz, last timestamptz)
+  SELECT $1, anonymous_id, user_id, ${atMs('first')}, ${atMs('last')}
+  FROM jsonb_to_recordset($2::jsonb) AS x(anonymous_id text, user_id text, first bigint, last bigint)
   ORDER BY anonymous_id, user_id
   ON CONFLICT (app_id, anonymous_id, user_id) DO UPDATE SET
     first_seen_at = least(i.first_seen_at, excluded.first_seen_at),
     last_seen_at = greatest(i.last_seen_at, excluded.last_seen_at)`;
 const INSERT_ALIASES = `INSERT INTO aliases (app_id, previous_id, user_id, created_at)
-  SELECT $1, previous_id, user_id, at FROM jsonb_to_recordset($2::jsonb) AS x(previous_id text, user_id text, at timestamptz)
+  SELECT $1, previous_id, user_id, ${atMs('at')} FROM jsonb_to_recordset($2::jsonb) AS x(previous_id text, user_id text, at bigint)
   ON CONFLICT DO NOTHING`;
 
 /** The statements recording the links of newly stored events (identities, aliases: those it has), for an app. */
 export function linkStatements(appId: string, events: readonly NormalizedEvent[]): Statement[] {
-  const identities = new Map<string, { anonymous_id: string; user_id: string; first: Date; last: Date }>();
-  const aliases = new Map<string, { previous_id: string; user_id: string; at: Date }>();
+  const identities = new Map<string, { anonymous_id: string; user_id: string; first: number; last: number }>();
+  const aliases = new Map<string, { previous_id: string; user_id: string; at: number }>();
   for (const event of events) {
     const { identity, alias } = linksOf(event);
+    const at = event.timestamp.getTime();
     if (identity) {
       const key = identity.join('\n');
       const seen = identities.get(key);
-      if (!seen) identities.set(key, { anonymous_id: identity[0], user_id: identity[1], first: event.timestamp, last: event.timestamp });
+      if (!seen) identities.set(key, { anonymous_id: identity[0], user_id: identity[1], first: at, last: at });
       else {
-        if (event.timestamp < seen.first) seen.first = event.timestamp;
-        if (event.timestamp > seen.last) seen.last = event.timestamp;
+        if (at < seen.first) seen.first = at;
+        if (at > seen.last) seen.last = at;
       }
     }
-    if (alias) aliases.set(alias.join('\n'), { previous_id: alias[0], user_id: alias[1], at: event.timestamp });
+    if (alias) aliases.set(alias.join('\n'), { previous_id: alias[0], user_id: alias[1], at });
   }
   const statements: Statement[] = [];
   if (identities.size > 0) {

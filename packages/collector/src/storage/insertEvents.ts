@@ -1,6 +1,5 @@
 import { CopyRow, isoTime } from '../domain/copyRow';
 import { STORED_COLUMNS, type NormalizedEvent } from '../domain/normalizeEvent';
-import { arrayLiteral } from './arrayLiteral';
 import type { Transaction } from './database';
 import { compareText } from './lockOrder';
 
@@ -65,14 +64,14 @@ export async function insertEvents(tx: Transaction, rows: readonly EventToStore[
     await tx.exec(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE ${SAVEPOINT}`);
     const found = await tx.query<{ n: number }>(
       CLAIM,
-      [arrayLiteral(rows.map((r) => r.appId)), arrayLiteral(rows.map((r) => r.event.messageId)), arrayLiteral(rows.map((r) => isoTime(r.event.receivedAt)))],
+      [rows.map((r) => r.appId), rows.map((r) => r.event.messageId), rows.map((r) => isoTime(r.event.receivedAt))],
       'hc_claim',
     );
     const skipped = new Set(found.map(({ n }) => n - 1));
     const claimed = rows.filter((_, i) => !skipped.has(i));
     if (claimed.length > 0) await tx.copyFrom([{ sql: COPY_EVENTS, rows: eventRows(claimed) }]);
     await storeContexts(tx, claimed);
-    return new Set([...skipped].map((i) => `${(rows[i] as EventToStore).appId}\n${(rows[i] as EventToStore).event.messageId}`));
+    return new Set(rows.filter((_, i) => skipped.has(i)).map((r) => `${r.appId}\n${r.event.messageId}`));
   }
   await storeContexts(tx, rows);
   return new Set();

@@ -5,7 +5,7 @@ import type { SessionSummary } from '../domain/summarizeSessions';
 import type { Queryable } from './database';
 import { compareText } from './lockOrder';
 import { keysetPage, type KeysetPage } from './page';
-import { run, type Statement } from './statement';
+import { atMs, msOf, run, type Statement } from './statement';
 
 interface SessionRow {
   id: string;
@@ -100,10 +100,6 @@ function toSession(row: SessionRow): Session {
 const earlier = `CASE WHEN (excluded.landing_at IS NULL) <> (s.landing_at IS NULL) THEN excluded.landing_at IS NOT NULL
   ELSE coalesce(excluded.landing_at < s.landing_at, excluded.started_at < s.started_at) END`;
 
-// Times travel as milliseconds since 1970 (a number serializes several times faster than a Date), made exact times
-// here: a whole number of milliseconds times an interval, no floating-point division.
-const atMs = (ms: string) => `timestamptz 'epoch' + ${ms} * interval '1 millisecond'`;
-
 /** Folds write summaries ($2, a JSON array) into an app's ($1) stored sessions. */
 const UPSERT_SESSIONS = `INSERT INTO sessions AS s (app_id, id, inferred, visitor_id, anonymous_id, user_id, started_at, last_seen_at,
   ended_at, end_reason, event_count, last_page_path, last_page_at, ${LANDING_COLUMNS.join(', ')})
@@ -136,8 +132,6 @@ export interface SessionQuery {
   from?: Date | undefined;
   to?: Date | undefined;
 }
-
-const msOf = (at: Date | null) => (at === null ? null : at.getTime());
 
 /** The statement folding write summaries into an app's stored sessions (earliest start and landing facts win, counts add up), or null. */
 export function sessionsUpsert(appId: string, summaries: readonly SessionSummary[]): Statement | null {
