@@ -32,12 +32,10 @@ export const indexedDbQueue = (name: string, factory?: IDBFactory): QueueStore =
           tx.onabort = reject;
         }),
     );
-  /** Changes and counts in one transaction: a `track` costs one. */
-  const write = (fn: (store: IDBObjectStore) => void) => run((s) => (fn(s), s.count()), 'readwrite');
   return {
-    put: (items) => write((s) => items.forEach((i) => s.put(i))),
+    // Changes and counts in one transaction: a `track` costs one.
+    write: (items, keys) =>
+      run((s) => (items.forEach((i) => s.put(i)), keys.forEach((k) => s.delete(k)), s.count()), 'readwrite'),
     head: (n) => run<Item[]>((s) => s.getAll(null, n)),
-    del: (keys) => write((s) => keys.forEach((k) => s.delete(k))),
-    size: () => run((s) => s.count()),
   };
 };

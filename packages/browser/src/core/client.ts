@@ -48,7 +48,7 @@ let seq = 0;
 const utf8Bytes = (s: string) => unescape(encodeURIComponent(s)).length;
 
 export function createCore(env: CoreEnv, cfg: Config): Core {
-  const { kv, queue, later, clock: now, mono, say: log } = env;
+  const { kv: { get, set }, queue, later, clock: now, mono, say: log } = env;
   const subs: Record<string, Array<(info: never) => void>> = {};
   let sent = 0;
   let dropped = 0;
@@ -107,24 +107,25 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   /** A new visitor: kiosk sessions and reset() forget who was there. */
   const rotate = () => {
     anonymousId(newId());
-    kv.set(USER_ID, null);
+    set(USER_ID, null);
   };
   /** The visitor's anonymousId, created when there is none; adopts `id` (another tab's, decided with the session) when given. */
   const anonymousId = (id?: string | null) => {
-    const stored = kv.get(ANONYMOUS_ID);
+    const stored = get(ANONYMOUS_ID);
     id ||= stored || newId();
     // Written only on a change: a tab must not write back an id another tab has just replaced.
-    if (id != stored) kv.set(ANONYMOUS_ID, id);
+    if (id != stored) set(ANONYMOUS_ID, id);
     return id;
   };
   const off = () => {
-    const o = kv.get(OPT_OUT);
+    const o = get(OPT_OUT);
     return dead || o == '1' || (o != '0' && env.dnt);
   };
 
-  const drop = (item: Item, reason: string, message?: string) => {
+  /** Reports an event given up on, with the collector's error (`code` is the reason). */
+  const drop = (event: HeadcountEvent, { code: reason, message }: { code: string; message?: string }) => {
     dropped++;
-    emit('drop', { reason, message, event: item.e });
+    emit('drop', { reason, message, event });
   };
   const forget = (keys: string[]) => {
     mine = mine.filter((i) => !keys.includes(i.k));
@@ -138,7 +139,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     const e: HeadcountEvent = JSON.parse(
       JSON.stringify({
         type,
-        userId: kv.get(USER_ID) || undefined,
+        userId: get(USER_ID) || undefined,
         timestamp: iso(t),
         context: env.ctx(),
         ...fields,
@@ -158,14 +159,13 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       born[k] = wall(0);
       lastPresence = mono();
       if (mine.push(item) > MEMORY_ITEMS) mine.shift();
-      pending.push(item);
-      writes = writes
-        .then(async () => {
+      // The first to wait schedules the write that takes all that wait.
+      if (pending.push(item) < 2)
+        writes = writes.then(async () => {
           const items = pending;
           pending = [];
-          if (!items.length) return;
           // Write before send: a flush only ever reads from the queue. One transaction writes and counts.
-          await count(queue.put(items));
+          await count(queue.write(items, []));
           soon();
           // A full batch or queue: flush now, or right after the flush in progress.
           if (queued >= cfg.perBatch || queued > cfg.cap) Promise.resolve(flushing).then(flush);
@@ -188,16 +188,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
    * never takes its neighbours down. False when the rest must wait for a retry.
    */
   const ship = async (items: Item[], keepalive?: boolean) => {
-    const acked: Item[] = [];
-    /** Keys of the events acknowledged or refused for good. */
+    /** Keys of the events acknowledged or refused for good: deleted from the queue once all is answered. */
     const done: string[] = [];
-    /** Refused for good: reported now, deleted below with the acknowledged. */
-    const refuse = (item: Item, code: string, message?: string) => {
-      done.push(item.k);
-      drop(item, code, message);
-    };
-    let accepted = 0;
-    let duplicates = 0;
     /** The ms the collector asked to wait (`Retry-After`, else 0) when the rest must wait. */
     let retry: number | undefined;
     const post = async (part: Item[]): Promise<unknown> => {
@@ -219,12 +211,14 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       const error = answer?.error;
       // Only the collector's JSON acknowledges: a captive portal, a proxy page or an SPA's index.html answered with 200 is a failure.
       if (status < 300 && answer?.ok === true && typeof answer.accepted == 'number') {
-        part.forEach((item, i) => {
+        const events: HeadcountEvent[] = [];
+        part.forEach(({ k, e }, i) => {
           const r = answer.rejected?.find((x) => x.index === i);
-          r ? refuse(item, r.error.code, r.error.message) : (done.push(item.k), acked.push(item));
+          done.push(k);
+          r ? drop(e, r.error) : events.push(e);
         });
-        accepted += answer.accepted;
-        duplicates += answer.duplicates!;
+        sent += events.length;
+        events[0] && emit('send', { events, accepted: answer.accepted, duplicates: answer.duplicates! });
       } else if (status == 413 || (status == 400 && error?.code)) {
         // A 400 is the collector's verdict only with its error code (another 400 is retried like any
         // failure); a 413 means too large whoever answered it.
@@ -233,22 +227,21 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           await post(part.slice(0, half));
           retry ?? (await post(part.slice(half)));
         } else {
-          refuse(part[0]!, error?.code || 'payload_too_large', error?.message);
+          done.push(part[0]!.k);
+          drop(part[0]!.e, { code: 'payload_too_large', ...error });
         }
       } else {
         retry = parseRetryAfter(retryAfter, now());
       }
     };
     await post(items);
-    if (done.length) {
+    if (done[0]) {
       forget(done);
       // An unload send can be answered before its events were written: delete after the writes.
       await writes;
       // Delete only what the collector acknowledged or refused for good.
-      await count(queue.del(done));
+      await count(queue.write([], done));
     }
-    sent += acked.length;
-    if (acked.length) emit('send', { events: acked.map((i) => i.e), accepted, duplicates });
     if (retry == null) return !(attempt = 0);
     retryTimer ||= later(() => {
       retryTimer = 0;
@@ -269,13 +262,13 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       .lock('q', async () => {
         try {
           if (off()) return;
-          const n = await queue.size();
+          const n = await queue.write([], []);
           if (n > cfg.cap) {
             const old = await queue.head(n - cfg.cap);
             const keys = old.map((i) => i.k);
             forget(keys);
-            await count(queue.del(keys));
-            old.forEach((i) => drop(i, 'queue_full'));
+            await count(queue.write([], keys));
+            old.forEach((i) => drop(i.e, { code: 'queue_full' }));
           }
           for (let round = ROUNDS; !retryTimer && !dead; ) {
             // Stopped after many full batches: continue on the next interval.
@@ -308,17 +301,17 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   /** Last activity known to this tab: monotonic (for idle), and wall (for stamps: never before the session's last event). */
   let lastMono = 0;
   let lastWall = 0;
-  let sessionTimer: Timer = 0;
+  let sessionTimer: Timer | undefined;
   let starting: Promise<SessionRecord | undefined> | 0 = 0;
   /** Releases the lock that announces the session this tab started (see begin); a no-op once released. */
   let unannounce: (() => void) | 0 = 0;
   /** Sessions this tab saw end: an announcement of one of them may outlive it by a moment. */
   const gone: string[] = [];
 
-  const writeSession = (r: SessionRecord | null) => kv.set(SESSION, r && JSON.stringify(r));
+  const writeSession = (r: SessionRecord | null) => set(SESSION, r && JSON.stringify(r));
   const readSession = (): SessionRecord | undefined => {
     try {
-      return JSON.parse(kv.get(SESSION) as string) || undefined;
+      return JSON.parse(get(SESSION) as string) || undefined;
     } catch {}
   };
 
@@ -341,7 +334,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     cur = undefined;
     gone.push(s.i);
     unannounce && unannounce();
-    stopSession();
+    arm();
     if (readSession()?.i === s.i) writeSession(null);
     const durationSeconds = Math.max(0, t - s.s) / 1e3;
     const ended = anonymousId();
@@ -359,24 +352,14 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       if (mono() - lastMono >= cfg.idle) end('idle', lastWall);
       else if (now() - cur.s >= cfg.maxDuration) end('max_duration', cur.s + cfg.maxDuration);
     }
-    if (cur && !sessionTimer) arm();
+    arm();
     return cur;
   };
 
-  /** Wakes at the earliest of the idle deadline and the maximum duration. */
+  /** Wakes at the earliest of the live session's idle deadline and maximum duration; without one, only stops. */
   const arm = () => {
-    sessionTimer = later(
-      () => {
-        sessionTimer = 0;
-        check();
-      },
-      Math.min(lastMono + cfg.idle - mono(), cur!.s + cfg.maxDuration - now()),
-    );
-  };
-
-  const stopSession = () => {
     sessionTimer && sessionTimer();
-    sessionTimer = 0;
+    sessionTimer = cur && later(check, Math.min(lastMono + cfg.idle - mono(), cur.s + cfg.maxDuration - now()));
   };
 
   /**
@@ -422,7 +405,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     lastMono = m;
     lastWall = t;
     writeSession(s);
-    stopSession();
     arm();
     record('track', { event: 'Session Started' }, s, t);
     // Kiosk: the page a person finds is the session's landing page.
@@ -495,12 +477,12 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     track: serial((event, properties) => call('track', { event, properties })),
     page: serial((name, properties) => call('page', { name, properties })),
     identify: serial((userId, traits) => {
-      off() || (userId && kv.set(USER_ID, String(userId)), call('identify', { traits }));
+      off() || (userId && set(USER_ID, String(userId)), call('identify', { traits }));
     }),
     alias: serial((userId) => {
       if (off()) return;
-      const previousId = kv.get(USER_ID) || anonymousId();
-      kv.set(USER_ID, String(userId));
+      const previousId = get(USER_ID) || anonymousId();
+      set(USER_ID, String(userId));
       call('alias', { previousId });
     }),
     reset: serial(() => {
@@ -515,9 +497,9 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       endNow(reason);
     }),
     flush: flushNow,
-    optOut: () => kv.set(OPT_OUT, '1'),
+    optOut: () => set(OPT_OUT, '1'),
     optIn() {
-      kv.set(OPT_OUT, '0');
+      set(OPT_OUT, '0');
       soon();
     },
     on(type, cb) {
@@ -529,7 +511,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     status: () => ({
       sessionId: (!dead && check()?.i) || null,
       // Read, never created here: a visitor is created with its first event, once the session start is decided across tabs.
-      anonymousId: kv.get(ANONYMOUS_ID),
+      anonymousId: get(ANONYMOUS_ID),
       queued,
       sent,
       dropped,
@@ -537,8 +519,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     }),
     destroy() {
       dead = true;
-      stopSession();
-      [flushTimer, retryTimer, pingTimer, ...stops].forEach((t) => t && t());
+      [flushTimer, retryTimer, pingTimer, sessionTimer, ...stops].forEach((t) => t && t());
     },
   };
 
@@ -548,16 +529,16 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     let size = 0;
     let j = mine.length;
     while (j && (size += utf8Bytes(JSON.stringify(mine[j - 1]!.e)) + SENT_AT_BYTES) < KEEPALIVE_BYTES) j--;
-    const items = mine.slice(j);
-    forget(items.map((i) => i.k));
+    // Out of `mine` once handed over; their sentAt stays, should a flush send them again.
+    const items = mine.splice(j);
     // ship never rejects: every failure is a verdict.
-    items.length && ship(items, true);
+    items[0] && ship(items, true);
   };
 
   // A landing from a new source starts a new visit (web mode).
   if (check() && src && cur!.t !== src) end('new_source', lastWall);
   // Events left by earlier pages (or other tabs) go out on the first interval.
-  count(queue.size());
+  count(queue.write([], []));
   soon();
 
   return {

@@ -20,23 +20,20 @@ export const fallbackStore = (first: QueueStore | false, list: ItemList): QueueS
   /** `first`'s answer, or `none` when it fails (or there is none). */
   const ask = <T>(fn: (q: QueueStore) => Promise<T>, none: T) => (first ? fn(first) : Promise.reject()).catch(() => none);
   return {
-    put: async (items) => {
-      let n = await ask((q) => q.put(items), -1);
+    write: async (items, keys) => {
+      const all = load();
+      const rest = all.filter((i) => !keys.includes(i.k));
+      // Saves only on a change: acknowledgements must not rewrite (or fail on) a full localStorage.
+      if (rest.length < all.length) save(rest);
+      let n = await ask((q) => q.write(items, keys), -1);
       if (n < 0) {
-        save(load().concat(items));
-        n = await ask((q) => q.size(), 0);
+        // Read again after the wait: this tab may have changed the list meanwhile.
+        items[0] && save(load().concat(items));
+        n = await ask((q) => q.write([], keys), 0);
       }
       return n + load().length;
     },
     head: async (n) => (await ask((q) => q.head(n), [] as Item[])).concat(load()).sort(byKey).slice(0, n),
-    del: async (keys) => {
-      const items = load();
-      const rest = items.filter((i) => !keys.includes(i.k));
-      // Saves only on a change: acknowledgements must not rewrite (or fail on) a full localStorage.
-      if (rest.length < items.length) save(rest);
-      return (await ask((q) => q.del(keys), 0)) + rest.length;
-    },
-    size: async () => (await ask((q) => q.size(), 0)) + load().length,
   };
 };
 

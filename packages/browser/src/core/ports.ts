@@ -9,20 +9,20 @@ export interface Item {
 
 /** A durable FIFO of events shared by every tab of the origin. Every method may reject. */
 export interface QueueStore {
-  /** Writes `items` together; resolves with the queue's size after the write, counted in the same transaction. */
-  put(items: Item[]): Promise<number>;
+  /**
+   * Writes `items` and deletes `keys` together; resolves with the queue's size after, counted in the same
+   * transaction (`write([], [])` only counts).
+   */
+  write(items: Item[], keys: string[]): Promise<number>;
   /** The `n` oldest items, oldest first. */
   head(n: number): Promise<Item[]>;
-  /** Deletes `keys`; resolves with the queue's size after, like `put`. */
-  del(keys: string[]): Promise<number>;
-  size(): Promise<number>;
 }
 
-/** Small synchronous key-value storage shared by the tabs (localStorage, or memory). */
+/** Small synchronous key-value storage shared by the tabs (localStorage, or memory); its functions need no `this`. */
 export interface KeyValue {
-  get(key: string): string | null;
+  get: (key: string) => string | null;
   /** `null` removes the key. */
-  set(key: string, value: string | null): void;
+  set: (key: string, value: string | null) => void;
 }
 
 /**

@@ -25,5 +25,5 @@ it('every track runs one IndexedDB transaction, which writes the event and count
 
   expect(transaction).toHaveBeenCalledTimes(5);
   expect(transaction.mock.calls.every(([, mode]) => mode === 'readwrite')).toBe(true);
-  expect(await queue.size()).toBe(7);
+  expect(await queue.write([], [])).toBe(7);
 });

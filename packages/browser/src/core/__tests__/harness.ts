@@ -82,18 +82,12 @@ export function createWorld({ processes }: WorldOptions = {}) {
   // The queue as a spy: `items` mirrors what the store holds after each call.
   const sync = async () => queued.splice(0, queued.length, ...(await inner.head(1e9)));
   const queue: QueueStore = {
-    put: async (items) => {
-      const n = await inner.put(items);
+    write: async (items, keys) => {
+      const n = await inner.write(items, keys);
       await sync();
       return n;
     },
     head: (n) => inner.head(n),
-    del: async (keys) => {
-      const n = await inner.del(keys);
-      await sync();
-      return n;
-    },
-    size: () => inner.size(),
   };
   const requests: SentRequest[] = [];
   let responder: Responder = acceptAll;
