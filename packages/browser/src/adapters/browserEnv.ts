@@ -6,7 +6,6 @@ import type { CoreEnv } from '../core/ports';
 import { fetchTransport } from './fetchTransport';
 import { indexedDbQueue } from './indexedDbQueue';
 import { localState } from './localState';
-import { localStorageList } from './localStorageQueue';
 import { pageContext } from './pageContext';
 import { doNotTrack } from './privacy';
 import { landingSource } from './landingSource';
@@ -25,7 +24,7 @@ export function browserEnv(cfg: Config): CoreEnv {
     later: (fn, ms) => clearTimeout.bind(null, setTimeout(fn, Math.min(ms, 2e9))),
     rand: Math.random,
     kv,
-    queue: fallbackStore(!cfg.memory && indexedDbQueue(name), localStorageList(kv, name, 1e3)),
+    queue: fallbackStore(!cfg.memory && indexedDbQueue(name), kv, name),
     send: fetchTransport(cfg.url),
     lock: webLock(name),
     // `storage: memory` shares nothing with other tabs, its session starts included.

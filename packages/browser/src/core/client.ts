@@ -336,12 +336,12 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     unannounce && unannounce();
     arm();
     if (readSession()?.i === s.i) writeSession(null);
-    const durationSeconds = Math.max(0, t - s.s) / 1e3;
-    const ended = anonymousId();
+    const properties = { reason, durationSeconds: Math.max(0, t - s.s) / 1e3 };
+    const ended = { sessionId: s.i, anonymousId: anonymousId(), ...properties };
     // A fixed messageId: two tabs ending the same session are stored once.
-    record('track', { event: 'Session Ended', properties: { reason, durationSeconds }, messageId: s.i + '-end' }, s, t);
+    record('track', { event: 'Session Ended', properties, messageId: s.i + '-end' }, s, t);
     if (cfg.isKiosk || reason == 'reset') rotate();
-    emit('sessionend', { sessionId: s.i, anonymousId: ended, reason, durationSeconds });
+    emit('sessionend', ended);
     return true;
   };
 

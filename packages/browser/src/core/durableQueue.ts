@@ -1,22 +1,26 @@
 /** The durable queue without a DOM: a store that works (IndexedDB) in front of a whole-list fallback (localStorage, memory). */
-import type { Item, QueueStore } from './ports';
-
-/** A list read and written whole: localStorage (which keeps in memory what it cannot hold), or memory. */
-export interface ItemList {
-  load(): Item[];
-  save(items: Item[]): void;
-}
+import type { Item, KeyValue, QueueStore } from './ports';
 
 /** Keys are unique: no two items compare equal. */
 const byKey = (a: Item, b: Item): number => (a.k < b.k ? -1 : 1);
 
 /**
- * Uses `first` while it works; items it cannot take go to `list`, and reads always merge both, so
- * events a fallback took on an earlier page are sent whichever store works now. Without `first`
- * (`storage: 'memory'`, tests) the list is the whole queue.
+ * Uses `first` while it works; items it cannot take go to a list kept whole as JSON under `key` of `kv`
+ * (localStorage, which keeps in memory what it cannot write), and reads always merge both, so events a
+ * fallback took on an earlier page are sent whichever store works now. Without `first` (`storage: 'memory'`,
+ * tests) the list is the whole queue. Beyond `cap` items the list lives in memory, well under the origin's
+ * quota (what localStorage still holds is sent again after a reload: the collector dedupes it).
  */
-export const fallbackStore = (first: QueueStore | false, list: ItemList): QueueStore => {
-  const { load, save } = list;
+export const fallbackStore = (first: QueueStore | false, kv: KeyValue, key: string, cap = 1e3): QueueStore => {
+  let memory: Item[] | false = false;
+  const load = (): Item[] => {
+    try {
+      return memory || JSON.parse(kv.get(key)!) || [];
+    } catch {
+      return [];
+    }
+  };
+  const save = (items: Item[]) => (memory = items.length > cap && items) || kv.set(key, JSON.stringify(items));
   /** `first`'s answer, or `none` when it fails (or there is none). */
   const ask = <T>(fn: (q: QueueStore) => Promise<T>, none: T) => (first ? fn(first) : Promise.reject()).catch(() => none);
   return {
@@ -37,7 +41,8 @@ export const fallbackStore = (first: QueueStore | false, list: ItemList): QueueS
   };
 };
 
+/** The queue in memory only (tests). */
 export function memoryStore(): QueueStore {
-  let list: Item[] = [];
-  return fallbackStore(false, { load: () => list, save: (items) => (list = items) });
+  const values: Record<string, string | null> = {};
+  return fallbackStore(false, { get: (k) => values[k] ?? null, set: (k, v) => (values[k] = v) }, 'q');
 }

@@ -5,12 +5,11 @@ import { fallbackStore, memoryStore } from '../../core/durableQueue';
 import type { Item, QueueStore } from '../../core/ports';
 import { indexedDbQueue } from '../indexedDbQueue';
 import { localState } from '../localState';
-import { localStorageList as listIn } from '../localStorageQueue';
 import { memoryStorage } from './memoryStorage';
 
 const item = (k: string): Item => ({ k, e: { type: 'track', event: k, messageId: k, anonymousId: 'a' } as HeadcountEvent });
-/** The queue's localStorage list as the SDK builds it (key `hc_q`). */
-const localStorageList = (cap = 1000) => listIn(localState(false), 'hc_q', cap);
+/** The queue as the SDK builds it: a store in front of the localStorage list (key `hc_q`). */
+const withList = (first: QueueStore | false, cap?: number) => fallbackStore(first, localState(false), 'hc_q', cap);
 const keys = async (q: QueueStore, n = 100) => (await q.head(n)).map((i) => i.k);
 const put = (q: QueueStore, items: Item[]) => q.write(items, []);
 const del = (q: QueueStore, ks: string[]) => q.write([], ks);
@@ -36,7 +35,7 @@ afterEach(() => {
 
 describe.each([
   ['indexedDbQueue', () => indexedDbQueue('headcount', new IDBFactory())],
-  ['localStorageList', () => fallbackStore(false, localStorageList())],
+  ['localStorage list', () => withList(false)],
   ['memoryStore', () => memoryStore()],
 ])('%s', (_name, make) => {
   it('keeps items oldest first by key, deletes and counts (put and del answer the size after)', async () => {
@@ -98,9 +97,9 @@ describe('indexedDbQueue', () => {
   });
 });
 
-describe('localStorageList', () => {
+describe('localStorage list', () => {
   it('is capped: beyond its cap the list lives in memory', async () => {
-    const q = fallbackStore(false, localStorageList(2));
+    const q = withList(false, 2);
     await put(q, [item('1')]);
     await put(q, [item('2')]);
     await put(q, [item('3')]);
@@ -113,7 +112,7 @@ describe('localStorageList', () => {
 
 describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
   it('uses IndexedDB while it works', async () => {
-    const q = fallbackStore(indexedDbQueue('headcount', new IDBFactory()), localStorageList());
+    const q = withList(indexedDbQueue('headcount', new IDBFactory()));
     await put(q, [item('1')]);
     expect(storage.getItem('hc_q')).toBeNull();
     expect(await keys(q)).toEqual(['1']);
@@ -122,7 +121,7 @@ describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
   it('falls back to localStorage when IndexedDB fails, then to memory when localStorage is full', async () => {
     storage = memoryStorage(600);
     vi.stubGlobal('localStorage', storage);
-    const q = fallbackStore(indexedDbQueue('headcount', brokenIndexedDb), localStorageList());
+    const q = withList(indexedDbQueue('headcount', brokenIndexedDb));
     for (const k of ['1', '2', '3', '4', '5', '6', '7', '8']) await put(q, [item(k)]);
     expect(await put(q, [item('9')])).toBe(9);
     await del(q, ['9']);
@@ -137,10 +136,10 @@ describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
   });
 
   it('sends after a reload what an earlier page left in localStorage, though IndexedDB works now', async () => {
-    const earlier = fallbackStore(indexedDbQueue('headcount', brokenIndexedDb), localStorageList());
+    const earlier = withList(indexedDbQueue('headcount', brokenIndexedDb));
     await put(earlier, [item('1')]);
     const idb = new IDBFactory();
-    const reloaded = fallbackStore(indexedDbQueue('headcount', idb), localStorageList());
+    const reloaded = withList(indexedDbQueue('headcount', idb));
     // Counts every store: one event in IndexedDB, one left in localStorage.
     expect(await put(reloaded, [item('2')])).toBe(2);
     expect(await keys(reloaded)).toEqual(['1', '2']);
@@ -151,7 +150,7 @@ describe('fallback chain: IndexedDB, then localStorage, then memory', () => {
 
   it('falls back when localStorage itself is unreachable', async () => {
     vi.stubGlobal('localStorage', undefined);
-    const q = fallbackStore(indexedDbQueue('headcount', brokenIndexedDb), localStorageList());
+    const q = withList(indexedDbQueue('headcount', brokenIndexedDb));
     await put(q, [item('1')]);
     await put(q, [item('2')]);
     expect(await keys(q)).toEqual(['1', '2']);
