@@ -71,9 +71,13 @@ const TARGET_COPY_RATIO = 0.5;
 const log = (line = '') => process.stdout.write(`${line}\n`);
 const micros = () => Number(process.hrtime.bigint() / 1000n);
 
-/** Columns of `events` the collector writes (everything but the identity). */
-const EVENT_COLUMNS = `app_id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
-  session_id, "timestamp", original_timestamp, sent_at, received_at, properties, traits, context`;
+/** Columns of `events` the collector writes: every stored column but the identity, in the measured build's schema. */
+async function eventColumns(client) {
+  const { rows: [{ columns }] } = await client.query(
+    `SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) AS columns FROM pg_attribute
+     WHERE attrelid = 'events'::regclass AND attnum > 0 AND NOT attisdropped AND attname <> 'id' AND attgenerated = ''`);
+  return columns;
+}
 const KEY_COLUMNS = 'app_id, message_id, received_at';
 
 function basicAuth(writeKey) {
@@ -212,6 +216,7 @@ async function copyIn(client, table, columns, data) {
  */
 async function measureCopy(client, appId, backendCpuSeconds) {
   const app = client.escapeLiteral(appId);
+  const EVENT_COLUMNS = await eventColumns(client);
   const events = await copyOut(client, `SELECT ${EVENT_COLUMNS} FROM events WHERE app_id = ${app} ORDER BY id`);
   const keys = await copyOut(client, `SELECT ${KEY_COLUMNS} FROM events WHERE app_id = ${app} ORDER BY id`);
   await client.query('TRUNCATE events_copy, event_ids_copy');
@@ -234,6 +239,9 @@ async function measureCopy(client, appId, backendCpuSeconds) {
 
 /** Heap (table with TOAST) and index bytes of every partition of `events`, of `event_ids` and of `sessions`. */
 async function storage(client) {
+  // The event's own context: the context column, and the page columns where the schema has them (migration 0015).
+  const ownContext = (await eventColumns(client)).split(', ').filter((c) => c === 'context' || c.startsWith('page_'))
+    .map((c) => `coalesce(pg_column_size(${c}), 0)`).join(' + ');
   const { rows: [s] } = await client.query(
     `WITH parts AS (SELECT inhrelid AS rel FROM pg_inherits WHERE inhparent = 'events'::regclass
                     UNION ALL SELECT 'events'::regclass WHERE NOT EXISTS (SELECT FROM pg_inherits WHERE inhparent = 'events'::regclass))
@@ -250,7 +258,7 @@ async function storage(client) {
        (SELECT count(*) FROM sessions)::bigint AS sessions,
        (SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'sessions')::bigint AS sessions_dead`);
   const { rows: [e] } = await client.query(
-    `SELECT count(*)::bigint AS events, avg(pg_column_size(context))::float8 AS context, avg(pg_column_size(properties))::float8 AS properties,
+    `SELECT count(*)::bigint AS events, avg(${ownContext})::float8 AS context, avg(pg_column_size(properties))::float8 AS properties,
        avg(pg_column_size(e.*))::float8 AS row FROM events e`);
   const n = (v) => Number(v ?? 0);
   return {
@@ -467,7 +475,7 @@ async function main() {
         perRow(sizes.eventsHeap + sizes.keysHeap + sizes.eventsIndexes + sizes.keysIndexes, sizes.events), 'stored event'],
       ['sessions', perRow(sizes.sessionsHeap, sizes.sessions), perRow(sizes.sessionsIndexes, sizes.sessions), perRow(sizes.sessionsHeap + sizes.sessionsIndexes, sizes.sessions), 'session'],
     ]);
-    log(`context column: avg ${fmt(sizes.context)} B per event (pg_column_size) = ${fmt((100 * sizes.context * sizes.events) / sizes.eventsHeap)}% of the events heap; properties ${fmt(sizes.properties)} B; whole row ${fmt(sizes.row)} B`);
+    log(`own context (context and page columns): avg ${fmt(sizes.context)} B per event (pg_column_size) = ${fmt((100 * sizes.context * sizes.events) / sizes.eventsHeap)}% of the events heap; properties ${fmt(sizes.properties)} B; whole row ${fmt(sizes.row)} B`);
 
     if (PROFILE_DIR) {
       const { summarizeProfileDir } = await import('./bench/profile-summary.mjs');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMaintenance } from '../src/maintenance/runMaintenance';
 import type { Database } from '../src/storage/database';
 import { fullContextSql } from '../src/storage/eventsRepository';
+import { PAGE_PATH_SQL } from '../src/storage/statsFilters';
 import { migrate, MIGRATIONS } from '../src/storage/migrate';
 import { backends, openTestDatabase } from './support/databases';
 import { bearer, get, post, startTestCollector, type TestCollector } from './support/testCollector';
@@ -17,8 +18,12 @@ const pageOf = (path: string) => ({ url: `https://shop.example${path}?utm_source
 
 const contextsOf = async (db: Database, appId: string) =>
   Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM event_contexts WHERE app_id = $1', [appId]))[0]?.n);
+// An event's own context as stored: the context column, and the page columns (a page of plain string fields).
 const ownContexts = async (db: Database, appId: string) =>
-  (await db.query<{ message_id: string; context: unknown }>('SELECT message_id, context FROM events WHERE app_id = $1 ORDER BY message_id', [appId]));
+  (await db.query<{ message_id: string; context: unknown; page: unknown }>(
+    `SELECT message_id, context, CASE WHEN num_nonnulls(page_url, page_path, page_search, page_referrer, page_title) > 0 THEN
+       json_build_object('url', page_url, 'path', page_path, 'search', page_search, 'referrer', page_referrer, 'title', page_title) END AS page
+     FROM events WHERE app_id = $1 ORDER BY message_id`, [appId]));
 
 describe.each(backends())('shared contexts on %s', (backend) => {
   let c: TestCollector;
@@ -41,14 +46,24 @@ describe.each(backends())('shared contexts on %s', (backend) => {
       { type: 'track', event: 'Tapped', messageId: 'v1-d', anonymousId: 'ana', timestamp: at(3), context: shared('s-ana') },
       { type: 'track', event: 'Tapped', messageId: 'v1-e', anonymousId: 'ben', timestamp: at(4), context: { page: pageOf('/cart') } },
       { type: 'track', event: 'Tapped', messageId: 'v1-f', anonymousId: 'ben', timestamp: at(5) },
+      // Pages the page columns cannot hold exactly stay in the context column: another field, a value not a string.
+      { type: 'page', messageId: 'v1-g', anonymousId: 'ben', timestamp: at(6), context: { page: { ...pageOf('/faq'), hash: '#returns' } } },
+      { type: 'page', messageId: 'v1-h', anonymousId: 'ben', timestamp: at(7), context: { page: { path: '/n', search: null } } },
+      { type: 'page', messageId: 'v1-i', anonymousId: 'ben', timestamp: at(8), context: { page: {} } },
+      // Some fields only, one of them empty.
+      { type: 'page', messageId: 'v1-j', anonymousId: 'ben', timestamp: at(9), context: { page: { path: '/only', title: '' } } },
     ];
     const answer = await post(`${c.url}/v1/batch`, { batch: sent, writeKey: app.writeKey });
-    expect(answer.body).toMatchObject({ accepted: 6, rejected: [] });
+    expect(answer.body).toMatchObject({ accepted: sent.length, rejected: [] });
     // The collector adds the client's truncated address to every context: one entry for ana's visit, one for ben's address.
     expect(await contextsOf(c.db, app.appId)).toBe(2);
     const own = await ownContexts(c.db, app.appId);
-    expect(own.map((r) => r.context)).toEqual([
-      { page: pageOf('/') }, { page: pageOf('/shoes') }, { page: pageOf('/shoes') }, null, { page: pageOf('/cart') }, null,
+    const columns = (page: Record<string, string>) => ({ url: null, path: null, search: null, referrer: null, title: null, ...page });
+    expect(own.map((r) => [r.context, r.page])).toEqual([
+      [null, columns(pageOf('/'))], [null, columns(pageOf('/shoes'))], [null, columns(pageOf('/shoes'))], [null, null],
+      [null, columns(pageOf('/cart'))], [null, null],
+      [{ page: { ...pageOf('/faq'), hash: '#returns' } }, null], [{ page: { path: '/n', search: null } }, null],
+      [{ page: {} }, null], [null, columns({ path: '/only', title: '' })],
     ]);
     const read = (await get(`${c.url}/v1/events?limit=100`, bearer(app.secretKey))).body.events;
     const exported = (await (await fetch(`${c.url}/v1/export`, { headers: bearer(app.secretKey) })).text())
@@ -60,6 +75,19 @@ describe.each(backends())('shared contexts on %s', (backend) => {
     // The session read its landing facts from the shared part (campaign, click ids, device).
     const [session] = (await get(`${c.url}/v1/sessions`, bearer(app.secretKey))).body.sessions.filter((s: any) => s.id === 's-ana');
     expect(session).toMatchObject({ campaign: { source: 'newsletter' }, clickIds: { gclid: 'Cj0KCQ' }, device: { browser: 'Safari' }, eventCount: 4 });
+
+    // Events stored before the page columns (migration 0015) keep their page in the context column: read the same.
+    const pagePaths = () => c.db.query(`SELECT message_id, ${PAGE_PATH_SQL('e')} AS path FROM events e WHERE app_id = $1 ORDER BY message_id`, [app.appId]);
+    const paths = await pagePaths();
+    expect(paths.map((r: any) => r.path)).toEqual(['/', '/shoes', '/shoes', null, '/cart', null, '/faq', '/n', null, '/only']);
+    await c.db.query(
+      `UPDATE events SET context = jsonb_build_object('page', jsonb_strip_nulls(jsonb_build_object('url', page_url, 'path', page_path,
+         'search', page_search, 'referrer', page_referrer, 'title', page_title))), page_url = NULL, page_path = NULL, page_search = NULL,
+         page_referrer = NULL, page_title = NULL
+       WHERE app_id = $1 AND num_nonnulls(page_url, page_path, page_search, page_referrer, page_title) > 0`, [app.appId]);
+    expect((await ownContexts(c.db, app.appId)).every((r) => r.page === null)).toBe(true);
+    expect((await get(`${c.url}/v1/events?limit=100`, bearer(app.secretKey))).body.events).toEqual(read);
+    expect(await pagePaths()).toEqual(paths);
   });
 
   it('erasing a person removes the shared contexts only they named, and keeps those others name too', async () => {

@@ -167,16 +167,42 @@ function sharedContextOf(json: string): SharedPart {
   return part;
 }
 
-/** The `events` columns an event's `copyRow` holds, in its order. */
+/** The `events` columns an event's `copyRow` holds, in its order (the page columns in PAGE_FIELDS order). */
 export const STORED_COLUMNS = `message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
-  "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra`;
+  "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra,
+  page_url, page_path, page_search, page_referrer, page_title`;
+
+type PlainPage = Partial<Record<(typeof PAGE_FIELDS)[number], string>>;
+
+/**
+ * The page of an event's own context when the page columns can hold it exactly: the context is only a page, made
+ * of PAGE_FIELDS only, each a string. Anything else is stored as jsonb, as sent.
+ */
+function plainPageOf(own: EventContext | null): PlainPage | null {
+  if (own === null) return null;
+  let page: unknown;
+  for (const key in own) {
+    if (key !== 'page') return null;
+    page = own.page;
+  }
+  if (typeof page !== 'object' || page === null || Array.isArray(page)) return null;
+  let fields = 0;
+  for (const key in page) {
+    if (!(PAGE_FIELDS as readonly string[]).includes(key) || typeof (page as Record<string, unknown>)[key] !== 'string') return null;
+    fields++;
+  }
+  return fields > 0 ? (page as PlainPage) : null;
+}
 
 function copyRowOf(e: NormalizedEvent, ownContext: EventContext | null): CopyRow {
-  return new CopyRow()
+  const page = plainPageOf(ownContext);
+  const row = new CopyRow()
     .text(e.messageId).raw(e.type).text(e.event).text(e.name)
     .text(e.anonymousId).text(e.userId).text(e.previousId).text(e.groupId)
     .time(e.timestamp).time(e.originalTimestamp).time(e.sentAt).time(e.receivedAt)
-    .json(e.properties).json(e.traits).json(ownContext).json(e.extra);
+    .json(e.properties).json(e.traits).json(page === null ? ownContext : null).json(e.extra);
+  for (const field of PAGE_FIELDS) row.text(page?.[field] ?? null);
+  return row;
 }
 
 /** Whose sessions an event joins: the device's anonymousId, else the userId (server-side libraries). */

@@ -36,12 +36,22 @@ export interface EventRow {
   extra: JsonObject | null;
 }
 
+const PAGE_COLUMNS = ['url', 'path', 'search', 'referrer', 'title'] as const;
+
+/** One field of an event's page: its column (migration 0015), else from the page kept in events.context. */
+export const pageFieldSql = (e: string, field: (typeof PAGE_COLUMNS)[number]) =>
+  `coalesce(${e}.page_${field}, ${e}.context->'page'->>'${field}')`;
+
+/** An event's own context (its page): from the page columns when they hold it (events.context is then NULL). */
+const ownContextSql = (e: string) => `CASE WHEN num_nonnulls(${PAGE_COLUMNS.map((f) => `${e}.page_${f}`).join(', ')}) = 0 THEN ${e}.context
+  ELSE jsonb_build_object('page', jsonb_strip_nulls(jsonb_build_object(${PAGE_COLUMNS.map((f) => `'${f}', ${e}.page_${f}`).join(', ')}))) END`;
+
 /**
  * An event's full context, as sent: its shared part (event_contexts, named by context_key) merged with its own (the page).
  * `e` is the events table's name or alias in the query.
  */
-export const fullContextSql = (e: string) => `CASE WHEN ${e}.context_key IS NULL THEN ${e}.context
-  ELSE (SELECT c.context FROM event_contexts c WHERE c.app_id = ${e}.app_id AND c.key = ${e}.context_key) || coalesce(${e}.context, '{}') END`;
+export const fullContextSql = (e: string) => `CASE WHEN ${e}.context_key IS NULL THEN ${ownContextSql(e)}
+  ELSE (SELECT c.context FROM event_contexts c WHERE c.app_id = ${e}.app_id AND c.key = ${e}.context_key) || coalesce(${ownContextSql(e)}, '{}') END`;
 
 /** The columns `toStoredEvent` reads; `id` as text, since bigints pass JavaScript's safe integers. */
 export const EVENT_COLUMNS = `id::text AS id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id, session_id,

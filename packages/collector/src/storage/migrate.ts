@@ -12,6 +12,7 @@ import eventContexts from './migrations/0011_event_contexts.sql?raw';
 import sessionsHot from './migrations/0012_sessions_hot.sql?raw';
 import leanerEventWrites from './migrations/0013_leaner_event_writes.sql?raw';
 import linkTriggerPlans from './migrations/0014_link_trigger_plans.sql?raw';
+import pageColumns from './migrations/0015_page_columns.sql?raw';
 
 /** Numbered migrations, applied in order, each exactly once. */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -28,6 +29,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 12, name: 'sessions_hot', sql: sessionsHot },
   { version: 13, name: 'leaner_event_writes', sql: leanerEventWrites },
   { version: 14, name: 'link_trigger_plans', sql: linkTriggerPlans },
+  { version: 15, name: 'page_columns', sql: pageColumns },
 ];
 
 // Any constant works: it only keeps two collectors from migrating the same database at once.

@@ -1,3 +1,5 @@
+import { pageFieldSql } from './eventsRepository';
+
 /** The filters every stats endpoint takes: each narrows the visits counted to those that match. */
 export interface StatsFilters {
   channel?: string;
@@ -16,9 +18,9 @@ export const FILTER_NAMES = ['channel', 'source', 'campaign', 'page', 'device', 
 export const MAX_ALIAS_HOPS = 20;
 
 /** A page view's path: context.page.path, else the path of context.page.url (all some senders give), else its name. */
-export const PAGE_PATH_SQL = (e: string) => `coalesce(nullif(${e}.context->'page'->>'path', ''),
-  CASE WHEN ${e}.context->'page'->>'url' ~ '^[a-zA-Z][a-zA-Z0-9+.-]*://'
-    THEN coalesce(nullif(substring(${e}.context->'page'->>'url' FROM '^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*([^?#]*)'), ''), '/') END,
+export const PAGE_PATH_SQL = (e: string) => `coalesce(nullif(${pageFieldSql(e, 'path')}, ''),
+  CASE WHEN ${pageFieldSql(e, 'url')} ~ '^[a-zA-Z][a-zA-Z0-9+.-]*://'
+    THEN coalesce(nullif(substring(${pageFieldSql(e, 'url')} FROM '^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*([^?#]*)'), ''), '/') END,
   ${e}.name)`;
 
 /** Appends a parameter and returns its placeholder. */
