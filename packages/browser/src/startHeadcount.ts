@@ -23,7 +23,7 @@ export function startHeadcount(options: HeadcountOptions, queued: QueuedCall[] =
     // Kiosk: deliberate input only (a hover or a script's scroll must never start a session for nobody).
     listen(window, cfg.isKiosk ? DELIBERATE : DELIBERATE + ' pointermove scroll', core.input),
     // pagehide also covers pages that unload without becoming hidden first (and bfcache entries).
-    listen(document, 'visibilitychange', () => (env.visible() ? core.visible() : core.hidden())),
+    listen(document, 'visibilitychange', core.visibility),
     listen(window, 'pagehide', core.hidden),
     listen(window, 'online', core.reconnect),
     cfg.pageviews && watchHistory(core.autoPage),

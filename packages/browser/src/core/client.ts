@@ -16,9 +16,10 @@ export interface Core {
   input(): void;
   /** A page view from the router (skipped in kiosk mode while nobody is there). */
   autoPage(): void;
-  /** The page is being hidden or unloaded: send this tab's unsent events now. */
+  /** The page is being unloaded: send this tab's unsent events now. */
   hidden(): void;
-  visible(): void;
+  /** The page became visible (check the session, flush soon) or hidden (as `hidden`). */
+  visibility(): void;
   reconnect(): void;
   /** Runs `fn` as if its calls were made at wall-clock time `t` (calls the script tag's stub queued). */
   replay(t: number | undefined, fn: () => void): void;
@@ -455,10 +456,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     return wrapped;
   };
 
-  const call = (type: EventType, fields: JsonObject) => {
-    const m = at();
-    off() || record(type, fields, touch(false, m));
-  };
+  const call = (type: EventType, fields: JsonObject) => off() || record(type, fields, touch(false, at()));
 
   /** Presence: at most every 60 s, only when there was input after the last event, only while visible. */
   const ping = () => {
@@ -477,12 +475,12 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     track: serial((event, properties) => call('track', { event, properties })),
     page: serial((name, properties) => call('page', { name, properties })),
     identify: serial((userId, traits) => {
-      off() || (userId && set(USER_ID, String(userId)), call('identify', { traits }));
+      off() || (userId && set(USER_ID, userId), call('identify', { traits }));
     }),
     alias: serial((userId) => {
       if (off()) return;
       const previousId = get(USER_ID) || anonymousId();
-      set(USER_ID, String(userId));
+      set(USER_ID, userId);
       call('alias', { previousId });
     }),
     reset: serial(() => {
@@ -557,10 +555,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       off() || ((!cfg.isKiosk || check()) && client.page());
     },
     hidden,
-    visible() {
-      check();
-      soon();
-    },
+    visibility: () => (env.visible() ? (check(), soon()) : hidden()),
     reconnect() {
       attempt = 0;
       flushNow();

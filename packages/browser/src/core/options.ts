@@ -33,7 +33,7 @@ export function configure(o: Settings): Config {
   const kiosk = flag(o.kiosk);
   return {
     writeKey: o.writeKey,
-    url: String(o.host || '').replace(/\/+$/, '') + '/v1/batch',
+    url: (o.host || '').replace(/\/+$/, '') + '/v1/batch',
     isKiosk: kiosk,
     idle: num(o.idleTimeout, kiosk ? 60 : 1800) * 1e3,
     maxDuration: num(o.maxSessionDuration ?? o.maxSession, 43200) * 1e3,
