@@ -3,10 +3,9 @@ import type { EventContext } from '@headcount/schema';
 import { VERSION } from '../version';
 
 export const pageContext = (): (() => EventContext) => {
-  const n = navigator;
   const device: EventContext = {
-    userAgent: n.userAgent,
-    locale: n.language,
+    userAgent: navigator.userAgent,
+    locale: navigator.language,
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     screen: { width: screen.width, height: screen.height },
     library: { name: '@headcount/browser', version: VERSION },
@@ -15,11 +14,10 @@ export const pageContext = (): (() => EventContext) => {
   let url = location.href;
   let referrer = document.referrer;
   return () => {
-    const l = location;
-    if (l.href != url) {
+    if (location.href != url) {
       referrer = url;
-      url = l.href;
+      url = location.href;
     }
-    return { ...device, page: { url, path: l.pathname, search: l.search, referrer, title: document.title } };
+    return { ...device, page: { url, path: location.pathname, search: location.search, referrer, title: document.title } };
   };
 };

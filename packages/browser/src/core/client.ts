@@ -49,7 +49,7 @@ let seq = 0;
 const utf8Bytes = (s: string) => unescape(encodeURIComponent(s)).length;
 
 export function createCore(env: CoreEnv, cfg: Config): Core {
-  const { kv: { get, set }, queue, later, clock: now, mono, say: log } = env;
+  const { kv: { get, set }, clock: now, mono, say: log } = env;
   const subs: Record<string, Array<(info: never) => void>> = {};
   let sent = 0;
   let dropped = 0;
@@ -166,7 +166,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           const items = pending;
           pending = [];
           // Write before send: a flush only ever reads from the queue. One transaction writes and counts.
-          await count(queue.write(items, []));
+          await count(env.queue.write(items, []));
           soon();
           // A full batch or queue: flush now, or right after the flush in progress.
           if (queued >= cfg.perBatch || queued > cfg.cap) Promise.resolve(flushing).then(flush);
@@ -176,7 +176,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   };
 
   const soon = () => {
-    flushTimer ||= later(() => {
+    flushTimer ||= env.later(() => {
       flushTimer = 0;
       flush();
     }, cfg.interval);
@@ -241,10 +241,10 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       // An unload send can be answered before its events were written: delete after the writes.
       await writes;
       // Delete only what the collector acknowledged or refused for good.
-      await count(queue.write([], done));
+      await count(env.queue.write([], done));
     }
     if (retry == null) return !(attempt = 0);
-    retryTimer ||= later(() => {
+    retryTimer ||= env.later(() => {
       retryTimer = 0;
       flush();
     }, retryDelay(attempt++, env.rand(), retry));
@@ -263,18 +263,18 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       .lock('q', async () => {
         try {
           if (off()) return;
-          const n = await queue.write([], []);
+          const n = await env.queue.write([], []);
           if (n > cfg.cap) {
-            const old = await queue.head(n - cfg.cap);
+            const old = await env.queue.head(n - cfg.cap);
             const keys = old.map((i) => i.k);
             forget(keys);
-            await count(queue.write([], keys));
+            await count(env.queue.write([], keys));
             old.forEach((i) => drop(i.e, { code: 'queue_full' }));
           }
           for (let round = ROUNDS; !retryTimer && !dead; ) {
             // Stopped after many full batches: continue on the next interval.
             if (!round--) return soon();
-            const items = await queue.head(cfg.perBatch);
+            const items = await env.queue.head(cfg.perBatch);
             if (!items.length || !(await ship(items)) || items.length < cfg.perBatch) return;
           }
         } catch (e) {
@@ -360,7 +360,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   /** Wakes at the earliest of the live session's idle deadline and maximum duration; without one, only stops. */
   const arm = () => {
     sessionTimer && sessionTimer();
-    sessionTimer = cur && later(check, Math.min(lastMono + cfg.idle - mono(), cur.s + cfg.maxDuration - now()));
+    sessionTimer = cur && env.later(check, Math.min(lastMono + cfg.idle - mono(), cur.s + cfg.maxDuration - now()));
   };
 
   /**
@@ -387,7 +387,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           // lock names that start with '['.
           const name = JSON.stringify([cur, anonymousId()]);
           await new Promise<void>((held) =>
-            env.lock(name, () => (held(), new Promise<void>((r) => later((unannounce = r), 5e3)))),
+            env.lock(name, () => (held(), new Promise<void>((r) => env.later((unannounce = r), 5e3)))),
           );
         });
       })
@@ -463,7 +463,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     pingTimer = 0;
     if (lastInput > lastPresence) {
       const wait = lastPresence + PING_EVERY - mono();
-      if (wait > 0) pingTimer = later(ping, wait);
+      if (wait > 0) pingTimer = env.later(ping, wait);
       else if (env.visible()) {
         const s = check();
         s && record('ping', {}, s);
@@ -536,7 +536,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   // A landing from a new source starts a new visit (web mode).
   if (check() && src && cur!.t !== src) end('new_source', lastWall);
   // Events left by earlier pages (or other tabs) go out on the first interval.
-  count(queue.write([], []));
+  count(env.queue.write([], []));
   soon();
 
   return {
@@ -548,7 +548,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       lastInput = t;
       // Input always finds a session: the live one, or one it starts.
       touch(true, t);
-      pingTimer ||= later(ping, 0);
+      pingTimer ||= env.later(ping, 0);
     },
     autoPage() {
       // Nothing after destroy (history wrappers outlive it) nor while opted out.
