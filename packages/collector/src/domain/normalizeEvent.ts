@@ -133,9 +133,12 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
   // The page is the event's own; the rest of the context is shared with the visit's other events (stored once).
   const { page, ...shared } = merged;
   const sharedJson = Object.keys(shared).length > 0 ? JSON.stringify(shared) : null;
-  const sharedPart = sharedJson === null ? null : sharedContextOf(sharedJson);
+  const sharedPart = sharedJson === null ? null : sharedContextOf(sharedJson, shared);
   // The cached part itself (shared by every event naming it, never changed): no copy per event.
   normalized.sharedContext = sharedPart;
+  // The context the write reads (sessions, placement) is the cached one with this event's page: the event's own parsed
+  // copy dies young instead of being kept, and copied by the garbage collector, while its request waits for a commit.
+  if (sharedPart !== null) normalized.context = page === undefined ? sharedPart.context : { ...sharedPart.context, page };
   const row = copyRowOf(normalized, sharedJson === null ? merged : page === undefined ? null : { page });
   normalized.copyRow = row.toString();
   normalized.bytes = Buffer.byteLength(normalized.copyRow) - row.escapes + (sharedPart?.bytes ?? 0);
@@ -147,6 +150,8 @@ interface SharedPart {
   /** Names the shared context in event_contexts: the first 128 bits of its JSON's SHA-256, as a uuid. */
   key: string;
   json: string;
+  /** The context it is the JSON of, frozen: every event naming it reads this one. */
+  context: EventContext;
   /** Its stored size. */
   bytes: number;
   storable: boolean;
@@ -156,15 +161,24 @@ interface SharedPart {
 // here instead of hashing it again.
 const sharedParts = createBoundedCache<SharedPart>({ maxEntries: 2_000, maxBytes: 4 << 20 });
 
-function sharedContextOf(json: string): SharedPart {
+function sharedContextOf(json: string, context: EventContext): SharedPart {
   const known = sharedParts.get(json);
   if (known) return known;
   const part = {
-    key: createHash('sha256').update(json).digest('hex').slice(0, 32), json,
+    key: createHash('sha256').update(json).digest('hex').slice(0, 32), json, context: deepFreeze(context),
     bytes: Buffer.byteLength(json), storable: new CopyRow().jsonText(json).storable,
   };
-  sharedParts.set(json, part, json.length * 2);
+  // The text (2 bytes a character at most) and the parsed context (about as much again).
+  sharedParts.set(json, part, json.length * 4);
   return part;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** The `events` columns an event's `copyRow` holds, in its order (the page columns in PAGE_FIELDS order). */
