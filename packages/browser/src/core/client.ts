@@ -186,7 +186,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
    * Sends one batch and applies the collector's verdict on each event: acknowledged (stored or duplicate:
    * deleted from the queue), refused for good (deleted and reported through `drop`), or left for a retry.
    * A 400 or 413 on a multi-event request is split in half and each half sent, so one bad or huge event
-   * never takes its neighbours down. False when the rest must wait for a retry.
+   * never takes its neighbours down. When the rest must wait, a retry is scheduled.
    */
   const ship = async (items: Item[], keepalive?: boolean) => {
     /** Keys of the events acknowledged or refused for good: deleted from the queue once all is answered. */
@@ -243,12 +243,12 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       // Delete only what the collector acknowledged or refused for good.
       await count(env.queue.write([], done));
     }
-    if (retry == null) return !(attempt = 0);
-    retryTimer ||= env.later(() => {
-      retryTimer = 0;
-      flush();
-    }, retryDelay(attempt++, env.rand(), retry));
-    return false;
+    if (retry == null) attempt = 0;
+    else
+      retryTimer ||= env.later(() => {
+        retryTimer = 0;
+        flush();
+      }, retryDelay(attempt++, env.rand(), retry));
   };
 
   /**
@@ -275,7 +275,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
             // Stopped after many full batches: continue on the next interval.
             if (!round--) return soon();
             const items = await env.queue.head(cfg.perBatch);
-            if (!items.length || !(await ship(items)) || items.length < cfg.perBatch) return;
+            // A failed send leaves a retry pending, which ends the loop.
+            if (!items.length || (await ship(items), items.length < cfg.perBatch)) return;
           }
         } catch (e) {
           log(e);
