@@ -11,8 +11,12 @@ export function webLock(prefix: string): (name: string, fn: () => unknown) => Pr
 export const heldLocks = (prefix: string): ((start: string) => Promise<string[]> | undefined) => {
   return (start) =>
     navigator.locks?.query().then(
-      // A snapshot always lists what is held (the type makes it optional).
-      (state) => state.held!.flatMap((l) => (l.name?.startsWith(prefix + start) ? [l.name.slice(prefix.length)] : [])),
+      // A snapshot always lists what is held, and a lock always has a name (the types make both optional).
+      (state) =>
+        state
+          .held!.map((l) => l.name!)
+          .filter((name) => name.startsWith(prefix + start))
+          .map((name) => name.slice(prefix.length)),
       () => [],
     );
 };

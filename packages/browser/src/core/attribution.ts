@@ -7,7 +7,7 @@ const CLICK_IDS = 'gclid gbraid wbraid fbclid msclkid ttclid li_fat_id twclid dc
 export function captureAttribution(params: Iterable<[string, string]>): Attribution {
   const a: Attribution = {};
   for (const [key, value] of params) {
-    const utm = /^utm_(.+)/.exec(key)?.[1];
+    const utm = key.startsWith('utm_') && key.slice(4);
     if (utm) (a.campaign ||= {})[utm == 'campaign' ? 'name' : utm] = value;
     else if (CLICK_IDS.includes(key)) (a.clickIds ||= {})[key] = value;
   }

@@ -152,7 +152,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       e.messageId ||= k;
       e.anonymousId = anonymousId();
       if (s) {
-        Object.assign(e.context!, s.a).sessionId = s.i;
+        e.context = { ...e.context, ...s.a, sessionId: s.i };
         lastWall = Math.max(lastWall, t);
       }
       const item = { k, e };
@@ -351,8 +351,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   const check = () => {
     sync();
     if (cur) {
-      if (mono() - lastMono >= cfg.idle) end('idle', lastWall);
-      else if (now() - cur.s >= cfg.maxDuration) end('max_duration', cur.s + cfg.maxDuration);
+      if (lastMono + cfg.idle - mono() <= 0) end('idle', lastWall);
+      else if (cur.s + cfg.maxDuration - now() <= 0) end('max_duration', cur.s + cfg.maxDuration);
     }
     arm();
     return cur;

@@ -22,7 +22,7 @@ export const fallbackStore = (first: QueueStore | false, kv: KeyValue, key: stri
   };
   const save = (items: Item[]) => (memory = items.length > cap && items) || kv.set(key, JSON.stringify(items));
   /** `first`'s answer, or `none` when it fails (or there is none). */
-  const ask = <T>(fn: (q: QueueStore) => Promise<T>, none: T) => (first ? fn(first) : Promise.reject()).catch(() => none);
+  const ask = <T>(fn: (q: QueueStore) => Promise<T>, none: T) => (first ? fn(first).catch(() => none) : none);
   return {
     write: async (items, keys) => {
       const all = load();

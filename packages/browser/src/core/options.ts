@@ -24,7 +24,7 @@ const num = (value: unknown, fallback: number, min = 1): number =>
   Math.max(min, value != null && value !== '' && +value === +value ? +value : fallback);
 
 /** Booleans also come as attribute strings: present means true, except `"false"` and `"0"`. */
-const flag = (value: unknown, fallback = false): boolean => (value == null ? fallback : !/^(false|0)$/.test(value as string));
+const flag = (value: unknown, fallback = false): boolean => (value == null ? fallback : !['false', '0'].includes(value + ''));
 
 /** The options, or a script tag's data-* attributes, where `data-max-session` and `data-respect-dnt` keep their short names. */
 type Settings = HeadcountOptions & { maxSession?: unknown; respectDnt?: unknown };
