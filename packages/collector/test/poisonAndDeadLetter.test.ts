@@ -48,7 +48,7 @@ describe.each(backends())('no poison: what cannot be stored is rejected alone an
   });
 
   it('keeps each rejected event verbatim (as sent, before lenient rewriting) with its code and message', async () => {
-    const bad = { type: 'TRACK', userId: 7, messageId: 'verbatim-1', event: 3, context: { screen: { width: '9' } } };
+    const bad = { type: 'TRACK', userId: 7, messageId: 'verbatim-1', event: 3, context: { screen: { width: '9' }, locale: 'fr-FR', note: 'été 😀 €' } };
     const res = await post(`${c.url}/v1/batch`, { batch: [bad], writeKey: c.writeKey, sentAt: '2026-11-29T00:00:00Z' });
     expect(res.body.rejected).toEqual([{ index: 0, messageId: 'verbatim-1', error: { code: 'invalid_field', message: 'event must be a string' } }]);
     const kept = (await rejectedStore()).rejected.find((r: any) => r.messageId === 'verbatim-1');
@@ -57,11 +57,11 @@ describe.each(backends())('no poison: what cannot be stored is rejected alone an
   });
 
   it('keeps a body that is not JSON, when the write key names the app, and answers 400', async () => {
-    const res = await post(`${c.url}/v1/batch`, '{"batch": [ {"type": "track"', basic(c.writeKey));
+    const res = await post(`${c.url}/v1/batch`, '{"batch": [ {"type": "track", "event": "Café 😀"', basic(c.writeKey));
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_json');
     const kept = (await rejectedStore()).rejected.find((r: any) => r.code === 'invalid_json');
-    expect(kept).toMatchObject({ kind: 'batch', body: '{"batch": [ {"type": "track"' });
+    expect(kept).toMatchObject({ kind: 'batch', body: '{"batch": [ {"type": "track", "event": "Café 😀"' });
   });
 
   it('bounds the batch context: a small request cannot store a huge one', async () => {

@@ -3,13 +3,17 @@
  * which JSON.parse accepts but anything recursive (JSON.stringify included) would overflow on.
  */
 
-/** Deepest nesting of `{`/`[` in JSON text (`{}` is 1), ignoring brackets inside strings. */
-export function maxJsonDepth(text: string): number {
+/**
+ * Deepest nesting of `{`/`[` in JSON text (`{}` is 1), ignoring brackets inside strings. The text may also be its
+ * UTF-8 bytes, as received: the characters that count are ASCII, and no byte of a multi-byte character is ASCII.
+ */
+export function maxJsonDepth(text: string | Uint8Array): number {
+  const bytes = typeof text !== 'string';
   let depth = 0;
   let max = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+    const c = bytes ? (text[i] as number) : text.charCodeAt(i);
     if (inString) {
       if (c === 92) i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;

@@ -7,7 +7,7 @@ import type { IncomingRequest } from './ingestRequest';
 import { requestEvents, type RequestEvents } from './requestEvents';
 
 /** The request-level facts a replay needs to treat the event as it was first treated. */
-function factsOf(request: IncomingRequest, events?: RequestEvents): RequestFactsRecord {
+function factsOf(request: IncomingRequest, events?: BatchFacts): RequestFactsRecord {
   const facts: RequestFactsRecord = {};
   if (events?.sentAt !== undefined) facts.sentAt = events.sentAt;
   if (events?.context !== undefined) facts.context = events.context;
@@ -17,8 +17,14 @@ function factsOf(request: IncomingRequest, events?: RequestEvents): RequestFacts
   return facts;
 }
 
+/** A request's batch-level facts, which apply to each of its events. */
+export type BatchFacts = Pick<RequestEvents, 'sentAt' | 'context'>;
+
+/** The body as text (it arrives as bytes). */
+const textOf = (raw: Uint8Array | string) => (typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
+
 /** PostgreSQL text cannot hold NUL: the one change made to a body kept as text. */
-const storableText = (text: string) => text.replace(/\u0000/g, '\uFFFD');
+const storableText = (raw: Uint8Array | string) => textOf(raw).replace(/\u0000/g, '\uFFFD');
 
 /** A whole body that could not be read as events (not JSON, no batch array...). */
 export function unreadableBodyEntry(request: IncomingRequest, error: HttpError): DeadLetterEntry {
@@ -37,8 +43,8 @@ export function unreadableBodyEntry(request: IncomingRequest, error: HttpError):
  * Each rejected event as it was sent: the body is parsed again (intake rewrote lenient fields and
  * completed contexts in place), so what is kept is exactly what the client sent.
  */
-export function deadLetterEntries(request: IncomingRequest, events: RequestEvents, rejected: readonly Rejection[]): DeadLetterEntry[] {
-  const pristine = requestEvents(JSON.parse(request.raw), request.endpoint).items;
+export function deadLetterEntries(request: IncomingRequest, events: BatchFacts, rejected: readonly Rejection[]): DeadLetterEntry[] {
+  const pristine = requestEvents(JSON.parse(textOf(request.raw)), request.endpoint).items;
   const facts = factsOf(request, events);
   return rejected.map(({ index, messageId, error }) => ({
     receivedAt: request.receivedAt,

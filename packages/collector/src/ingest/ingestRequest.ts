@@ -5,7 +5,7 @@ import { HttpError } from '../http/errors';
 import type { DeadLetterRepository } from '../storage/deadLetterRepository';
 import { deadLetterEntries, unreadableBodyEntry } from './deadLetterEntries';
 import type { IngestService } from './ingestService';
-import { requestEvents, type Endpoint } from './requestEvents';
+import { requestEvents, type Endpoint, type RequestEvents } from './requestEvents';
 
 export interface IngestPipeline {
   ingest: IngestService;
@@ -15,9 +15,12 @@ export interface IngestPipeline {
 /** One request as it arrived, whatever the path. */
 export interface IncomingRequest {
   endpoint: Endpoint;
-  /** The body as received (JSON text, unless it could not be read). */
-  raw: string;
-  /** The parsed body, or the 400 that says why there is none. */
+  /**
+   * The body as received (JSON text, unless it could not be read): its bytes, or its text when it was kept as text
+   * (a dead-letter replay). Decoded only for a dead letter.
+   */
+  raw: Uint8Array | string;
+  /** The parsed body, or the 400 that says why there is none; called once (the route lets go of its copy). */
   body: () => unknown;
   receivedAt: Date;
   /** The client's address (stored truncated). */
@@ -31,7 +34,7 @@ export interface IncomingRequest {
  * the valid ones (answered only after the commit), and keep every rejected one in the dead-letter store.
  */
 export async function ingestRequest(deps: IngestPipeline, app: App, request: IncomingRequest): Promise<IngestResponse> {
-  let events;
+  let events: RequestEvents;
   try {
     events = requestEvents(request.body(), request.endpoint);
   } catch (err) {
@@ -51,12 +54,16 @@ export async function ingestRequest(deps: IngestPipeline, app: App, request: Inc
   // One scan of the text proves most bodies shallow, sparing a walk of every event.
   const depthChecked = maxJsonDepth(request.raw) <= MAX_EVENT_DEPTH;
   const intake = intakeEvents(events.items, facts, { only: events.only, depthChecked });
+  // The parsed body is not kept while the commit is awaited: what is written was taken from it (normalized), and a
+  // dead letter parses the raw body again. Less held per event in flight: less for the garbage collector to copy.
+  const batch = { sentAt: events.sentAt, context: events.context };
+  events = { items: [] };
   const written = await deps.ingest.write(app, intake.valid);
   const rejected: Rejection[] = [...intake.rejected];
   for (const { event, error } of written.refused) {
     rejected.push({ index: intake.indexOf.get(event) as number, messageId: event.messageId, error });
   }
   rejected.sort((a, b) => a.index - b.index);
-  if (rejected.length > 0) await deps.deadLetters.keep(app.id, deadLetterEntries(request, events, rejected));
+  if (rejected.length > 0) await deps.deadLetters.keep(app.id, deadLetterEntries(request, batch, rejected));
   return { ok: true, accepted: written.accepted, duplicates: written.duplicates, rejected };
 }

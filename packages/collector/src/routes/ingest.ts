@@ -38,8 +38,13 @@ export async function answerIngest(
 ): Promise<void> {
   const answer = await ingestRequest(deps, app, {
     endpoint,
-    raw: rawBodyOf(req).toString('utf8'),
-    body: () => jsonBodyOf(req),
+    raw: rawBodyOf(req),
+    // Taken once: the request would otherwise hold the parsed body until it is answered, after the commit.
+    body: () => {
+      const body = jsonBodyOf(req);
+      req.body = undefined;
+      return body;
+    },
     receivedAt: deps.now(),
     ip: req.ip,
     upstreamReceipt,

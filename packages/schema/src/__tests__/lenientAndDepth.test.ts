@@ -32,6 +32,10 @@ describe('lenient intake', () => {
 describe('nesting depth', () => {
   it('measures JSON text without recursion and ignores brackets inside strings', () => {
     expect(maxJsonDepth('{"a":[{"b":"[[[{{{\\"]]"}]}')).toBe(3);
+    // The same from the UTF-8 bytes, multi-byte characters included.
+    const utf8 = (text: string) => Uint8Array.from(encodeURIComponent(text).match(/%..|./g) as string[], (c) => (c.length === 3 ? parseInt(c.slice(1), 16) : c.charCodeAt(0)));
+    expect(utf8('é€😀')).toHaveLength(9);
+    expect(maxJsonDepth(utf8('{"é":[{"b":"[[[{{{\\"]]€"}],"😀":[[["x"]]]}'))).toBe(4);
     expect(maxJsonDepth(`${'['.repeat(300_000)}${']'.repeat(300_000)}`)).toBe(300_000);
   });
 
