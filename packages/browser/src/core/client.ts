@@ -160,9 +160,10 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       born[k] = wall(0);
       lastPresence = mono();
       if (mine.push(item) > MEMORY_ITEMS) mine.shift();
-      // The first to wait schedules the write that takes all that wait.
+      // The first to wait schedules the write that takes all that wait, once a session start being decided is
+      // (so a track that starts a session writes Session Started and itself in one transaction).
       if (pending.push(item) < 2)
-        writes = writes.then(async () => {
+        writes = writes.then((): unknown => starting).then(async () => {
           const items = pending;
           pending = [];
           // Write before send: a flush only ever reads from the queue. One transaction writes and counts.
