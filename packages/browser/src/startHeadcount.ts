@@ -24,7 +24,7 @@ export function startHeadcount(options: HeadcountOptions, queued: QueuedCall[] =
     listen(window, cfg.isKiosk ? DELIBERATE : DELIBERATE + ' pointermove scroll', core.input),
     // pagehide also covers pages that unload without becoming hidden first (and bfcache entries).
     listen(document, 'visibilitychange', core.visibility),
-    listen(window, 'pagehide', core.hidden),
+    listen(window, 'pagehide', core.unload),
     listen(window, 'online', core.reconnect),
     cfg.pageviews && watchHistory(core.autoPage),
     cfg.clicks && watchClicks(client.track),

@@ -37,6 +37,8 @@ export function fakeBrowser(o: BrowserOptions) {
     title: 'Dinosaurs',
     currentScript: { src: o.src, dataset: o.data },
   });
+  // As in a browser, document.hidden follows visibilityState.
+  Object.defineProperty(doc, 'hidden', { get: () => doc.visibilityState == 'hidden' });
   const navigate = (to: string | URL | null | undefined) => {
     if (to != null) url = new URL(to, url);
   };

@@ -29,7 +29,7 @@ export function browserEnv(cfg: Config): CoreEnv {
     lock: webLock(name),
     // `storage: memory` shares nothing with other tabs, its session starts included.
     lockNames: cfg.memory ? () => undefined : heldLocks(name),
-    visible: () => document.visibilityState != 'hidden',
+    visible: () => !document.hidden,
     connected: () => navigator.onLine,
     ctx: pageContext(),
     attribution,

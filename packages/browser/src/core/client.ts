@@ -17,8 +17,8 @@ export interface Core {
   /** A page view from the router (skipped in kiosk mode while nobody is there). */
   autoPage(): void;
   /** The page is being unloaded: send this tab's unsent events now. */
-  hidden(): void;
-  /** The page became visible (check the session, flush soon) or hidden (as `hidden`). */
+  unload(): void;
+  /** The page became visible (check the session, flush soon) or hidden (as `unload`). */
   visibility(): void;
   reconnect(): void;
   /** Runs `fn` as if its calls were made at wall-clock time `t` (calls the script tag's stub queued). */
@@ -523,7 +523,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     },
   };
 
-  const hidden = () => {
+  const unload = () => {
     if (off()) return;
     // Newest first: the oldest are the likeliest to be delivered already, by another tab or a flush.
     let size = 0;
@@ -556,8 +556,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       // Nothing after destroy (history wrappers outlive it) nor while opted out.
       off() || ((!cfg.isKiosk || check()) && client.page());
     },
-    hidden,
-    visibility: () => (env.visible() ? (check(), soon()) : hidden()),
+    unload,
+    visibility: () => (env.visible() ? (check(), soon()) : unload()),
     reconnect() {
       attempt = 0;
       flushNow();

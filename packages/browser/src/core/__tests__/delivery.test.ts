@@ -271,8 +271,8 @@ describe('unload', () => {
     await advance(2_000); // the session has started and its first events are delivered
     core.client.track('A');
     core.client.track('B');
-    core.hidden(); // before the queue write even finished
-    core.hidden(); // pagehide after visibilitychange: nothing twice
+    core.unload(); // before the queue write even finished
+    core.unload(); // pagehide after visibilitychange: nothing twice
     await settle();
     expect(w.requests).toHaveLength(2);
     expect(w.requests[1]!.keepalive).toBe(true);
@@ -286,7 +286,7 @@ describe('unload', () => {
     const { core } = w.tab({ batchSize: 100 });
     for (let i = 0; i < 20; i++) core.client.track(`E${i}`, { blob: 'é'.repeat(2000) });
     await settle();
-    core.hidden();
+    core.unload();
     await settle();
     const body = JSON.stringify(w.requests[0]!.body);
     expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(65_536);

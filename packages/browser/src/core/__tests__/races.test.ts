@@ -29,7 +29,7 @@ describe('unload', () => {
 
     const before = w.requests.length;
     for (let i = 0; i < 10; i++) closer.core.client.track('Last', { i });
-    closer.core.hidden(); // the tab closes before its queue writes land
+    closer.core.unload(); // the tab closes before its queue writes land
     const unload = w.requests.slice(before).find((r) => r.keepalive)!;
     expect(tracks(unload.body.batch, 'Last').map((e) => e.properties!.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(new TextEncoder().encode(JSON.stringify(unload.body)).length).toBeLessThanOrEqual(65_536);
