@@ -62,7 +62,10 @@ export const iife = {
     letBindings(),
     terser({
       ecma: 2020,
-      compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
+      // booleans_as_integers: true and false become 1 and 0. Safe here: no boolean literal reaches the page, the wire
+      // or a strict comparison (the acknowledgement check compares with a computed boolean), and the DOM converts the
+      // numbers it is given for a boolean (a listener's capture, fetch's keepalive).
+      compress: { passes: 3, unsafe_arrows: true, pure_getters: true, booleans_as_integers: true },
       // builtins: the listed names are ours even where a DOM interface uses the same word (check, input, hidden).
       mangle: { properties: { regex: INTERNAL_PROPERTIES, builtins: true } },
       format: { comments: false },

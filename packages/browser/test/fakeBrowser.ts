@@ -18,6 +18,8 @@ export interface BrowserOptions {
   doNotTrack?: string;
   /** How the page was loaded (PerformanceNavigationTiming.type): `navigate`, `reload`, `back_forward`. */
   navigation?: string;
+  /** The JSON body the collector answers a batch of `n` events with (status 200); default: all accepted. */
+  answer?: (n: number) => unknown;
 }
 
 export interface Posted {
@@ -26,12 +28,25 @@ export interface Posted {
   body: BatchRequest;
 }
 
+/**
+ * EventTarget as a browser's: listener options that are no object are read as `capture` (WebIDL converts the
+ * bundle's 1 to true), where Node's EventTarget throws for anything but a boolean or an object.
+ */
+class DomEventTarget extends EventTarget {
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: unknown) {
+    super.addEventListener(type, listener, typeof options == 'object' ? (options as AddEventListenerOptions) : !!options);
+  }
+  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: unknown) {
+    super.removeEventListener(type, listener, typeof options == 'object' ? (options as EventListenerOptions) : !!options);
+  }
+}
+
 export function fakeBrowser(o: BrowserOptions) {
   const opened = Date.now();
   let url = new URL(o.url);
   const requests: Posted[] = [];
-  const win = new EventTarget() as EventTarget & Record<string, unknown>;
-  const doc = Object.assign(new EventTarget(), {
+  const win = new DomEventTarget() as EventTarget & Record<string, unknown>;
+  const doc = Object.assign(new DomEventTarget(), {
     visibilityState: 'visible',
     referrer: o.referrer ?? '',
     title: 'Dinosaurs',
@@ -76,7 +91,8 @@ export function fakeBrowser(o: BrowserOptions) {
     async fetch(to: string, init: RequestInit) {
       requests.push({ url: to, keepalive: !!init.keepalive, body: JSON.parse(init.body as string) });
       const n = (requests.at(-1)!.body.batch || []).length;
-      return new Response(JSON.stringify({ ok: true, accepted: n, duplicates: 0, rejected: [] }), { status: 200 });
+      const answer = o.answer?.(n) ?? { ok: true, accepted: n, duplicates: 0, rejected: [] };
+      return new Response(JSON.stringify(answer), { status: 200 });
     },
     setTimeout: (fn: () => void, ms?: number) => setTimeout(fn, ms),
     clearTimeout: (t: ReturnType<typeof setTimeout>) => clearTimeout(t),

@@ -202,6 +202,18 @@ describe('script tag', () => {
     expect(b.requests[1]!.body.batch.map((e) => (e as TrackEvent).event)).toEqual(['Offline Tap']);
   });
 
+  it('only the collector\'s JSON acknowledges: ok must be exactly true (the minified check)', async () => {
+    let answers = 0;
+    const b = await load({ answer: (n) => (answers++ < 2 ? { ok: answers == 1 ? 1 : 'true', accepted: n, duplicates: 0, rejected: [] } : undefined) });
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(b.headcount.status()).toMatchObject({ queued: 2, sent: 0 });
+    await b.headcount.flush();
+    expect(b.headcount.status()).toMatchObject({ queued: 2, sent: 0 });
+    await b.headcount.flush();
+    expect(b.headcount.status()).toMatchObject({ queued: 0, sent: 2 });
+    expect(b.requests.map((r) => r.body.batch.length)).toEqual([2, 2, 2]);
+  });
+
   it('data-respect-dnt with Do Not Track on records nothing', async () => {
     const b = await load({ data: { writeKey: 'wk_1', respectDnt: '' }, doNotTrack: '1' });
     b.headcount.track('A');

@@ -211,8 +211,9 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       if (!reply) return;
       const [status, answer, retryAfter] = reply as [number, Partial<IngestResponse & ErrorResponse>?, string?];
       const error = answer?.error;
-      // Only the collector's JSON acknowledges: a captive portal, a proxy page or an SPA's index.html answered with 200 is a failure.
-      if (status < 300 && answer?.ok === true && typeof answer.accepted == 'number') {
+      // Only the collector's JSON acknowledges: a captive portal, a proxy page or an SPA's index.html answered with 200 is a
+      // failure. `ok` must be exactly true: !!answer is true wherever ok can be read, and no literal the minifier turns into 1.
+      if (status < 300 && answer?.ok === !!answer && typeof answer.accepted == 'number') {
         const events: HeadcountEvent[] = [];
         part.forEach(({ k, e }, i) => {
           const r = answer.rejected?.find((x) => x.index === i);
