@@ -51,7 +51,7 @@ export function letBindings() {
  * test/iife.test.ts runs the minified bundle and catches a mistake.
  */
 const INTERNAL_PROPERTIES =
-  /^(mono|later|kv|queue|lock|attribution|source|dnt|write|autoPage|replay|maxDuration|idle|memory|input|unload|visibility|visible|client|isKiosk|pageviews|clicks|perBatch|interval|cap|honourDnt|verbose|head|send|clock|rand|connected|ctx|say|reconnect|load|save|stops|lockNames)$/;
+  /^(mono|later|kv|queue|lock|attribution|source|dnt|write|autoPage|replay|maxDuration|idle|memory|input|unload|visibility|visible|client|isKiosk|pageviews|clicks|perBatch|interval|cap|honourDnt|verbose|head|send|clock|rand|connected|ctx|say|reconnect|stops|lockNames)$/;
 
 /** The script-tag build; the size test builds exactly this. */
 export const iife = {
