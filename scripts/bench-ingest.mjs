@@ -35,6 +35,7 @@
 //                           scripts/bench/profile-server.mjs, which builds the same app from dist/index.js)
 //   BENCH_KEEP_DB=1         keep the scratch database (its URL is printed)
 //   BENCH_COLLECTOR_DIST    another build of the collector to measure (default packages/collector/dist)
+//   BENCH_COLLECTOR_FLAGS   node flags for the collector process, e.g. "--max-semi-space-size=8" to try a heap setting
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus as machineCpus } from 'node:os';
@@ -64,6 +65,7 @@ const SESSIONS = Math.round(envNumber('BENCH_INGEST_SESSIONS', 1000));
 const SESSIONS_PER_BATCH = Math.round(envNumber('BENCH_SESSIONS_PER_BATCH', 10));
 const WARMUP = 3;
 const PROFILE_DIR = env.BENCH_PROFILE ? resolve(env.BENCH_PROFILE) : null;
+const COLLECTOR_FLAGS = (env.BENCH_COLLECTOR_FLAGS ?? '').split(/\s+/).filter(Boolean);
 const TARGET_EVENTS_PER_SECOND = 20_000;
 // Issue 16: batched ingest at half the rate of a raw COPY of the same rows, every guarantee kept.
 const TARGET_COPY_RATIO = 0.5;
@@ -313,12 +315,14 @@ async function main() {
     const cpus = machineCpus();
     log(`Headcount ingest bench: PostgreSQL ${serverInfo.version} (shared_buffers ${serverInfo.shared_buffers}, synchronous_commit ${serverInfo.synchronous_commit}, fsync ${serverInfo.fsync}), node ${process.version}, ${cpus.length} CPU ${cpus[0]?.model ?? ''}`);
     if (env.BENCH_COLLECTOR_DIST) log(`collector build: ${DIST}`);
+    if (COLLECTOR_FLAGS.length > 0) log(`collector flags: ${COLLECTOR_FLAGS.join(' ')}`);
     log(`database ${database.name}; ${CONNECTIONS} connections; ${RUNS} runs of ~${DURATION} s per scenario, in rounds; events from ${SESSIONS} visitor sessions${PROFILE_DIR ? `; PROFILING into ${PROFILE_DIR}` : ''}`);
 
     collector = await startCollectorProcess({
-      command: PROFILE_DIR
-        ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, join(ROOT, 'scripts/bench/profile-server.mjs')]
-        : [CLI, 'serve'],
+      command: [
+        ...COLLECTOR_FLAGS,
+        ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, join(ROOT, 'scripts/bench/profile-server.mjs')] : [CLI, 'serve']),
+      ],
       env: {
         DATABASE_URL: database.url,
         ...(PROFILE_DIR ? { BENCH_SQL_TIMINGS: join(PROFILE_DIR, 'sql-timings.json'), BENCH_COLLECTOR_DIST: DIST } : {}),
