@@ -128,6 +128,12 @@ describe('script tag', () => {
     // The bad call is refused locally; everything else still flows.
     expect(b.events().some((e) => e.type === 'track' && e.event === 'Loop')).toBe(false);
     expect(b.events().length).toBeGreaterThan(2);
+    // The void methods return nothing, opted out or not.
+    const h = b.headcount;
+    const results = [h.track('A'), h.page(), h.identify('u'), h.alias('v'), h.endSession(), h.reset(), h.optOut()];
+    await vi.advanceTimersByTimeAsync(0); // no session start pending: the calls below run at once
+    results.push(h.track('B'), h.page(), h.identify('w'), h.alias('x'), h.endSession(), h.startSession(), h.reset(), h.optIn());
+    expect(results).toEqual(Array(15).fill(undefined));
   });
 
   it('records page views on pushState, replaceState and hashchange, once per URL', async () => {

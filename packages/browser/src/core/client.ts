@@ -459,7 +459,9 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     return wrapped;
   };
 
-  const call = (type: EventType, fields: JsonObject) => off() || record(type, fields, touch(false, at()));
+  const call = (type: EventType, fields: JsonObject) => {
+    off() || record(type, fields, touch(false, at()));
+  };
 
   /** Presence: at most every 60 s, only when there was input after the last event, only while visible. */
   const ping = () => {
