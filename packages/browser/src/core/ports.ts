@@ -7,7 +7,7 @@ export interface Item {
   e: HeadcountEvent;
 }
 
-/** A durable FIFO of events shared by every tab of the origin. Every method may reject. */
+/** A durable FIFO of events shared by every tab of the origin. Every method may reject; none throws. */
 export interface QueueStore {
   /**
    * Writes `items` and deletes `keys` together; resolves with the queue's size after, counted in the same
