@@ -139,5 +139,6 @@ export function summarizeSessions(
       s.endReason = endReasonOf(event);
     }
   }
-  return [...bySession.values()].map(({ landing, summary }) => ({ ...summary, ...landingOf(landing, originHosts) }));
+  // Completed in place: the entries are this call's own.
+  return [...bySession.values()].map(({ landing, summary }) => Object.assign(summary, landingOf(landing, originHosts)));
 }
