@@ -62,9 +62,10 @@ export const iife = {
     letBindings(),
     terser({
       ecma: 2020,
-      // booleans_as_integers: true and false become 1 and 0. Safe here: no boolean literal reaches the page, the wire
-      // or a strict comparison (the acknowledgement check compares with a computed boolean), and the DOM converts the
-      // numbers it is given for a boolean (a listener's capture, fetch's keepalive).
+      // booleans_as_integers: true and false become 1 and 0, and a comparison with a literal becomes loose (privacy.ts's
+      // `globalPrivacyControl === true` is `1==`, the same for a boolean). Safe here: no boolean literal reaches the
+      // page or the wire, a check that must refuse 1 compares with a computed boolean (the acknowledgement's `ok`), and
+      // the DOM converts the numbers it is given for a boolean (a listener's capture, fetch's keepalive).
       compress: { passes: 3, unsafe_arrows: true, pure_getters: true, booleans_as_integers: true },
       // builtins: the listed names are ours even where a DOM interface uses the same word (check, input, hidden).
       mangle: { properties: { regex: INTERNAL_PROPERTIES, builtins: true } },

@@ -38,7 +38,7 @@ describe.each([
   ['localStorage list', () => withList(false)],
   ['memoryStore', () => memoryStore()],
 ])('%s', (_name, make) => {
-  it('keeps items oldest first by key, deletes and counts (put and del answer the size after)', async () => {
+  it('keeps items oldest first by key, deletes and counts (every write answers the size after)', async () => {
     const q = make();
     const sizes = [];
     for (const k of ['b', 'd', 'a', 'c']) sizes.push(await put(q, [item(k)]));
