@@ -59,7 +59,8 @@ export interface RequestFacts {
   context?: EventContext | undefined;
 }
 
-const PAGE_FIELDS = ['url', 'path', 'search', 'referrer', 'title'] as const;
+/** The page fields browsers and Segment's libraries send; each has a column of its own in events (migration 0015). */
+export const PAGE_FIELDS = ['url', 'path', 'search', 'referrer', 'title'] as const;
 
 // Fields stored in columns of their own; `writeKey` is a credential, never stored.
 const NAMED_FIELDS: ReadonlySet<string> = new Set([
@@ -218,10 +219,10 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** The `events` columns an event's `copyRow` holds, in its order (the page columns in PAGE_FIELDS order). */
+/** The `events` columns an event's `copyRow` holds, in its order. */
 export const STORED_COLUMNS = `message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
   "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra,
-  page_url, page_path, page_search, page_referrer, page_title`;
+  ${PAGE_FIELDS.map((field) => `page_${field}`).join(', ')}`;
 
 type PlainPage = Partial<Record<(typeof PAGE_FIELDS)[number], string>>;
 

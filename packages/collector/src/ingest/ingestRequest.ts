@@ -1,11 +1,11 @@
 import { MAX_EVENT_DEPTH, maxJsonDepth, type IngestResponse } from '@headcount/schema';
 import type { App } from '../apps/appsRepository';
-import { intakeEvents, type Rejection } from '../domain/intakeEvents';
+import { intakeEvents, type Intake, type Rejection } from '../domain/intakeEvents';
 import { HttpError } from '../http/errors';
 import type { DeadLetterRepository } from '../storage/deadLetterRepository';
-import { deadLetterEntries, unreadableBodyEntry } from './deadLetterEntries';
+import { deadLetterEntries, unreadableBodyEntry, type BatchFacts } from './deadLetterEntries';
 import type { IngestService } from './ingestService';
-import { requestEvents, type Endpoint, type RequestEvents } from './requestEvents';
+import { requestEvents, type Endpoint } from './requestEvents';
 
 export interface IngestPipeline {
   ingest: IngestService;
@@ -34,7 +34,24 @@ export interface IncomingRequest {
  * the valid ones (answered only after the commit), and keep every rejected one in the dead-letter store.
  */
 export async function ingestRequest(deps: IngestPipeline, app: App, request: IncomingRequest): Promise<IngestResponse> {
-  let events: RequestEvents;
+  const { intake, batch } = await sortEvents(deps, app, request);
+  const written = await deps.ingest.write(app, intake.valid);
+  const rejected: Rejection[] = [...intake.rejected];
+  for (const { event, error } of written.refused) {
+    rejected.push({ index: intake.indexOf.get(event) as number, messageId: event.messageId, error });
+  }
+  rejected.sort((a, b) => a.index - b.index);
+  if (rejected.length > 0) await deps.deadLetters.keep(app.id, deadLetterEntries(request, batch, rejected));
+  return { ok: true, accepted: written.accepted, duplicates: written.duplicates, rejected };
+}
+
+/**
+ * The body's events, sorted into valid and rejected, and the batch facts a dead letter keeps. The parsed body stays
+ * here: a request waiting for its commit holds only what was taken from it (a dead letter parses the raw body again),
+ * so less is held per event in flight, and less copied by the garbage collector.
+ */
+async function sortEvents(deps: IngestPipeline, app: App, request: IncomingRequest): Promise<{ intake: Intake; batch: BatchFacts }> {
+  let events;
   try {
     events = requestEvents(request.body(), request.endpoint);
   } catch (err) {
@@ -44,26 +61,9 @@ export async function ingestRequest(deps: IngestPipeline, app: App, request: Inc
     }
     throw err;
   }
-  const facts = {
-    receivedAt: request.receivedAt,
-    ip: request.ip,
-    upstreamReceipt: request.upstreamReceipt,
-    sentAt: events.sentAt,
-    context: events.context,
-  };
+  const batch = { sentAt: events.sentAt, context: events.context };
+  const facts = { receivedAt: request.receivedAt, ip: request.ip, upstreamReceipt: request.upstreamReceipt, ...batch };
   // One scan of the text proves most bodies shallow, sparing a walk of every event.
   const depthChecked = maxJsonDepth(request.raw) <= MAX_EVENT_DEPTH;
-  const intake = intakeEvents(events.items, facts, { only: events.only, depthChecked });
-  // The parsed body is not kept while the commit is awaited: what is written was taken from it (normalized), and a
-  // dead letter parses the raw body again. Less held per event in flight: less for the garbage collector to copy.
-  const batch = { sentAt: events.sentAt, context: events.context };
-  events = { items: [] };
-  const written = await deps.ingest.write(app, intake.valid);
-  const rejected: Rejection[] = [...intake.rejected];
-  for (const { event, error } of written.refused) {
-    rejected.push({ index: intake.indexOf.get(event) as number, messageId: event.messageId, error });
-  }
-  rejected.sort((a, b) => a.index - b.index);
-  if (rejected.length > 0) await deps.deadLetters.keep(app.id, deadLetterEntries(request, batch, rejected));
-  return { ok: true, accepted: written.accepted, duplicates: written.duplicates, rejected };
+  return { intake: intakeEvents(events.items, facts, { only: events.only, depthChecked }), batch };
 }

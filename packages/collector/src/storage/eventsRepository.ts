@@ -1,4 +1,5 @@
 import type { EventContext, JsonObject, StoredEvent } from '@headcount/schema';
+import { PAGE_FIELDS } from '../domain/normalizeEvent';
 import type { Queryable } from './database';
 import { compareText } from './lockOrder';
 import { keysetPage, type KeysetPage } from './page';
@@ -36,15 +37,13 @@ export interface EventRow {
   extra: JsonObject | null;
 }
 
-const PAGE_COLUMNS = ['url', 'path', 'search', 'referrer', 'title'] as const;
-
 /** One field of an event's page: its column (migration 0015), else from the page kept in events.context. */
-export const pageFieldSql = (e: string, field: (typeof PAGE_COLUMNS)[number]) =>
+export const pageFieldSql = (e: string, field: (typeof PAGE_FIELDS)[number]) =>
   `coalesce(${e}.page_${field}, ${e}.context->'page'->>'${field}')`;
 
 /** An event's own context (its page): from the page columns when they hold it (events.context is then NULL). */
-const ownContextSql = (e: string) => `CASE WHEN num_nonnulls(${PAGE_COLUMNS.map((f) => `${e}.page_${f}`).join(', ')}) = 0 THEN ${e}.context
-  ELSE jsonb_build_object('page', jsonb_strip_nulls(jsonb_build_object(${PAGE_COLUMNS.map((f) => `'${f}', ${e}.page_${f}`).join(', ')}))) END`;
+const ownContextSql = (e: string) => `CASE WHEN num_nonnulls(${PAGE_FIELDS.map((f) => `${e}.page_${f}`).join(', ')}) = 0 THEN ${e}.context
+  ELSE jsonb_build_object('page', jsonb_strip_nulls(jsonb_build_object(${PAGE_FIELDS.map((f) => `'${f}', ${e}.page_${f}`).join(', ')}))) END`;
 
 /**
  * An event's full context, as sent: its shared part (event_contexts, named by context_key) merged with its own (the page).
