@@ -36,6 +36,8 @@
 //   BENCH_KEEP_DB=1         keep the scratch database (its URL is printed)
 //   BENCH_COLLECTOR_DIST    another build of the collector to measure (default packages/collector/dist)
 //   BENCH_COLLECTOR_FLAGS   node flags for the collector process, e.g. "--max-semi-space-size=8" to try a heap setting
+//   BENCH_SCENARIOS         the scenarios to run, comma-separated (default batch,worst,single; batch is always run:
+//                           the raw COPY compares with its rows), e.g. "batch" for a quicker A/B of the headline ratio
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus as machineCpus } from 'node:os';
@@ -144,11 +146,15 @@ function scenarios() {
   const batch = createEventFactory({ sessions: SESSIONS, sessionsPerBatch: SESSIONS_PER_BATCH });
   const worst = createEventFactory({ sessions: SESSIONS, sessionsPerBatch: BATCH_SIZE });
   const single = createEventFactory({ sessions: SESSIONS });
-  return [
+  const wanted = new Set(['batch', ...(env.BENCH_SCENARIOS ?? 'batch,worst,single').split(',').map((k) => k.trim()).filter(Boolean)]);
+  const all = [
     { key: 'batch', title: `/v1/batch, ${BATCH_SIZE} events over ${SESSIONS_PER_BATCH} sessions`, path: '/v1/batch', eventsPerRequest: BATCH_SIZE, makeBody: () => batch.batchBody(BATCH_SIZE) },
     { key: 'worst', title: `/v1/batch, ${BATCH_SIZE} events over ${BATCH_SIZE} sessions (worst case)`, path: '/v1/batch', eventsPerRequest: BATCH_SIZE, makeBody: () => worst.batchBody(BATCH_SIZE) },
     { key: 'single', title: '/v1/track, 1 event per request', path: '/v1/track', eventsPerRequest: 1, makeBody: () => single.trackBody() },
   ];
+  const unknown = [...wanted].filter((key) => !all.some((s) => s.key === key));
+  if (unknown.length > 0) throw new Error(`BENCH_SCENARIOS: no scenario ${unknown.join(', ')} (there are ${all.map((s) => s.key).join(', ')})`);
+  return all.filter((s) => wanted.has(s.key));
 }
 
 /** The requests a run of `seconds` should send at `requestsPerSecond` (whole rounds of the connections). */

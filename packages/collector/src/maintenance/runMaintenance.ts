@@ -29,8 +29,9 @@ export interface MaintenanceResult {
 const tryLock = async (tx: Queryable) =>
   (await tx.query<{ held: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS held', [MAINTENANCE_LOCK]))[0]?.held === true;
 
-// Sessions are indexed by the hour of their last activity (seen_hour, migration 0012), not by last_seen_at itself.
-const SESSION_PAST = `seen_hour <= floor(extract(epoch FROM $2::timestamptz - timestamptz '1970-01-01 00:00:00+00') / 3600)::integer
+// Sessions and identity links are indexed by the hour of their last activity (seen_hour, migrations 0012 and 0016), not
+// by last_seen_at itself (which every write moves: an indexed one would make no update HOT).
+const SEEN_BEFORE = `seen_hour <= floor(extract(epoch FROM $2::timestamptz - timestamptz '1970-01-01 00:00:00+00') / 3600)::integer
   AND last_seen_at < $2`;
 
 /** `past` is the condition on a row's time column (indexed after app_id) that puts it before `$2`, the cutoff. */
@@ -95,8 +96,8 @@ export async function runMaintenance(db: Database, now: Date, batch = MAINTENANC
       const removed = {
         events: await removeEvents(tx, app.id, before, batch),
         // A session goes once its last activity is past retention (its events went with the same cutoff).
-        sessions: await removeBatch(tx, 'sessions', SESSION_PAST, app.id, before, batch),
-        identities: await removeBatch(tx, 'identities', 'last_seen_at < $2', app.id, before, batch),
+        sessions: await removeBatch(tx, 'sessions', SEEN_BEFORE, app.id, before, batch),
+        identities: await removeBatch(tx, 'identities', SEEN_BEFORE, app.id, before, batch),
         eventIds: await removeBatch(tx, 'event_ids', 'received_at < $2', app.id, before, batch),
       };
       result.events += removed.events;
