@@ -21,8 +21,9 @@ const contextsOf = async (db: Database, appId: string) =>
 // An event's own context as stored: the context column, and the page columns (a page of plain string fields).
 const ownContexts = async (db: Database, appId: string) =>
   (await db.query<{ message_id: string; context: unknown; page: unknown }>(
-    `SELECT message_id, context, CASE WHEN num_nonnulls(page_url, page_path, page_search, page_referrer, page_title) > 0 THEN
-       json_build_object('url', page_url, 'path', page_path, 'search', page_search, 'referrer', page_referrer, 'title', page_title) END AS page
+    `SELECT message_id, context, CASE WHEN num_nonnulls(page_url, page_path, page_search, page_referrer, page_title, page_origin) > 0 THEN
+       json_build_object('url', page_url, 'path', page_path, 'search', page_search, 'referrer', page_referrer, 'title', page_title,
+         'origin', page_origin) END AS page
      FROM events WHERE app_id = $1 ORDER BY message_id`, [appId]));
 
 describe.each(backends())('shared contexts on %s', (backend) => {
@@ -52,18 +53,29 @@ describe.each(backends())('shared contexts on %s', (backend) => {
       { type: 'page', messageId: 'v1-i', anonymousId: 'ben', timestamp: at(8), context: { page: {} } },
       // Some fields only, one of them empty.
       { type: 'page', messageId: 'v1-j', anonymousId: 'ben', timestamp: at(9), context: { page: { path: '/only', title: '' } } },
+      // A url that is not its origin followed by path and search is stored whole: a fragment, a url that is only the path.
+      { type: 'page', messageId: 'v1-k', anonymousId: 'ben', timestamp: at(10), context: { page: { url: 'https://shop.example/a?x=1#top', path: '/a', search: '?x=1' } } },
+      { type: 'page', messageId: 'v1-l', anonymousId: 'ben', timestamp: at(11), context: { page: { url: '/relative', path: '/relative' } } },
+      { type: 'page', messageId: 'v1-m', anonymousId: 'ben', timestamp: at(12), context: { page: { url: 'https://shop.example/b', path: '/b', search: '' } } },
+      { type: 'page', messageId: 'v1-n', anonymousId: 'ben', timestamp: at(13), context: { page: { url: 'https://shop.example/c?q=1', path: '/c' } } },
     ];
     const answer = await post(`${c.url}/v1/batch`, { batch: sent, writeKey: app.writeKey });
     expect(answer.body).toMatchObject({ accepted: sent.length, rejected: [] });
     // The collector adds the client's truncated address to every context: one entry for ana's visit, one for ben's address.
     expect(await contextsOf(c.db, app.appId)).toBe(2);
     const own = await ownContexts(c.db, app.appId);
-    const columns = (page: Record<string, string>) => ({ url: null, path: null, search: null, referrer: null, title: null, ...page });
+    const columns = (page: Record<string, string>) => ({ url: null, path: null, search: null, referrer: null, title: null, origin: null, ...page });
+    // A url made of its origin, path and search keeps only its origin (migration 0017).
+    const originOnly = (page: Record<string, string>) => columns({ ...page, url: null as unknown as string, origin: 'https://shop.example' });
     expect(own.map((r) => [r.context, r.page])).toEqual([
-      [null, columns(pageOf('/'))], [null, columns(pageOf('/shoes'))], [null, columns(pageOf('/shoes'))], [null, null],
-      [null, columns(pageOf('/cart'))], [null, null],
+      [null, originOnly(pageOf('/'))], [null, originOnly(pageOf('/shoes'))], [null, originOnly(pageOf('/shoes'))], [null, null],
+      [null, originOnly(pageOf('/cart'))], [null, null],
       [{ page: { ...pageOf('/faq'), hash: '#returns' } }, null], [{ page: { path: '/n', search: null } }, null],
       [{ page: {} }, null], [null, columns({ path: '/only', title: '' })],
+      [null, columns({ url: 'https://shop.example/a?x=1#top', path: '/a', search: '?x=1' })],
+      [null, columns({ url: '/relative', path: '/relative' })],
+      [null, originOnly({ path: '/b', search: '' })],
+      [null, columns({ url: 'https://shop.example/c?q=1', path: '/c' })],
     ]);
     const read = (await get(`${c.url}/v1/events?limit=100`, bearer(app.secretKey))).body.events;
     const exported = (await (await fetch(`${c.url}/v1/export`, { headers: bearer(app.secretKey) })).text())
@@ -79,11 +91,12 @@ describe.each(backends())('shared contexts on %s', (backend) => {
     // Events stored before the page columns (migration 0015) keep their page in the context column: read the same.
     const pagePaths = () => c.db.query(`SELECT message_id, ${PAGE_PATH_SQL('e')} AS path FROM events e WHERE app_id = $1 ORDER BY message_id`, [app.appId]);
     const paths = await pagePaths();
-    expect(paths.map((r: any) => r.path)).toEqual(['/', '/shoes', '/shoes', null, '/cart', null, '/faq', '/n', null, '/only']);
+    expect(paths.map((r: any) => r.path)).toEqual(['/', '/shoes', '/shoes', null, '/cart', null, '/faq', '/n', null, '/only', '/a', '/relative', '/b', '/c']);
     await c.db.query(
-      `UPDATE events SET context = jsonb_build_object('page', jsonb_strip_nulls(jsonb_build_object('url', page_url, 'path', page_path,
+      `UPDATE events SET context = jsonb_build_object('page', jsonb_strip_nulls(jsonb_build_object(
+         'url', coalesce(page_url, page_origin || page_path || coalesce(page_search, '')), 'path', page_path,
          'search', page_search, 'referrer', page_referrer, 'title', page_title))), page_url = NULL, page_path = NULL, page_search = NULL,
-         page_referrer = NULL, page_title = NULL
+         page_referrer = NULL, page_title = NULL, page_origin = NULL
        WHERE app_id = $1 AND num_nonnulls(page_url, page_path, page_search, page_referrer, page_title) > 0`, [app.appId]);
     expect((await ownContexts(c.db, app.appId)).every((r) => r.page === null)).toBe(true);
     expect((await get(`${c.url}/v1/events?limit=100`, bearer(app.secretKey))).body.events).toEqual(read);

@@ -108,10 +108,10 @@ describe.each(backends())('migrating an existing database to partitions on %s', 
        FROM generate_series(1, 150) AS g`);
     await db.query(`INSERT INTO events (app_id, message_id, type, event, "timestamp", received_at) VALUES
       ('app1', 'year-1970', 'track', 'Clock', '1970-01-01T00:00:00Z', now()), ('app1', 'year-2150', 'track', 'Clock', '2150-01-01T00:00:00Z', now())`);
-    // Later migrations add columns (0011: context_key, NULL for these page-only contexts; 0015: the page columns, NULL
-    // for rows stored before it): the rows' own columns are compared.
+    // Later migrations add columns (0011: context_key, NULL for these page-only contexts; 0015 and 0017: the page columns,
+    // NULL for rows stored before them): the rows' own columns are compared.
     const snapshot = async () => (await db.query<{ row: string }>(
-      `SELECT (to_jsonb(e) - ARRAY['context_key', 'page_url', 'page_path', 'page_search', 'page_referrer', 'page_title'])::text AS row
+      `SELECT (to_jsonb(e) - ARRAY['context_key', 'page_url', 'page_path', 'page_search', 'page_referrer', 'page_title', 'page_origin'])::text AS row
        FROM (SELECT * FROM events ORDER BY id) AS e`)).map((r) => r.row);
     const before = await snapshot();
     expect(before).toHaveLength(152);
@@ -124,7 +124,7 @@ describe.each(backends())('migrating an existing database to partitions on %s', 
     expect(keys?.n).toBe(152);
     // The indexes came along; the identity goes on after the largest id.
     const indexes = (await db.query<{ name: string }>("SELECT indexname AS name FROM pg_indexes WHERE tablename = 'events' ORDER BY 1")).map((r) => r.name);
-    expect(indexes).toEqual(expect.arrayContaining(['events_app_time', 'events_app_session', 'events_waiting_anonymous', 'events_app_event', 'events_app_id']));
+    expect(indexes).toEqual(expect.arrayContaining(['events_app_time', 'events_app_session', 'events_waiting_anonymous', 'events_app_event', 'events_by_id']));
     const [next] = await db.query<{ id: string }>(
       `INSERT INTO events (app_id, message_id, type, "timestamp", received_at) VALUES ('app1', 'after', 'track', now(), now()) RETURNING id::text AS id`);
     expect(Number(next?.id)).toBe(153);

@@ -222,9 +222,9 @@ function deepFreeze<T>(value: T): T {
 /** The `events` columns an event's `copyRow` holds, in its order. */
 export const STORED_COLUMNS = `message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
   "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra,
-  ${PAGE_FIELDS.map((field) => `page_${field}`).join(', ')}`;
+  ${PAGE_FIELDS.map((field) => `page_${field}`).join(', ')}, page_origin`;
 
-type PlainPage = Partial<Record<(typeof PAGE_FIELDS)[number], string>>;
+export type PlainPage = Partial<Record<(typeof PAGE_FIELDS)[number], string>>;
 
 /**
  * The page of an event's own context when the page columns can hold it exactly: the context is only a page, made
@@ -246,15 +246,27 @@ function plainPageOf(own: EventContext | null): PlainPage | null {
   return fields > 0 ? (page as PlainPage) : null;
 }
 
+/**
+ * What a page's url starts with when the url is exactly that, then the page's path, then its search (migration 0017):
+ * only it is stored, and readers rebuild the url (eventsRepository's pageUrlSql). Null: the url is stored whole.
+ */
+export function urlOriginOf(page: PlainPage): string | null {
+  const { url, path } = page;
+  if (url === undefined || !path) return null;
+  const tail = path + (page.search ?? '');
+  return url.length > tail.length && url.endsWith(tail) ? url.slice(0, url.length - tail.length) : null;
+}
+
 function copyRowOf(e: NormalizedEvent, ownContext: EventContext | null): CopyRow {
   const page = plainPageOf(ownContext);
+  const origin = page === null ? null : urlOriginOf(page);
   const row = new CopyRow()
     .text(e.messageId).raw(e.type).text(e.event).text(e.name)
     .text(e.anonymousId).text(e.userId).text(e.previousId).text(e.groupId)
     .time(e.timestamp).time(e.originalTimestamp).time(e.sentAt).time(e.receivedAt)
     .json(e.properties).json(e.traits).json(page === null ? ownContext : null).json(e.extra);
-  for (const field of PAGE_FIELDS) row.text(page?.[field] ?? null);
-  return row;
+  for (const field of PAGE_FIELDS) row.text(field === 'url' && origin !== null ? null : (page?.[field] ?? null));
+  return row.text(origin);
 }
 
 /** Whose sessions an event joins: the device's anonymousId, else the userId (server-side libraries). */

@@ -37,13 +37,21 @@ export interface EventRow {
   extra: JsonObject | null;
 }
 
-/** One field of an event's page: its column (migration 0015), else from the page kept in events.context. */
+/**
+ * One field of an event's page as its columns hold it (migration 0015). The url is page_url, else page_origin followed
+ * by the path and the search, the url's text before them (migration 0017): page_origin is only stored with a path.
+ */
+const pageColumnSql = (e: string, field: (typeof PAGE_FIELDS)[number]) => field === 'url'
+  ? `coalesce(${e}.page_url, ${e}.page_origin || ${e}.page_path || coalesce(${e}.page_search, ''))`
+  : `${e}.page_${field}`;
+
+/** One field of an event's page: from its columns, else from the page kept in events.context. */
 export const pageFieldSql = (e: string, field: (typeof PAGE_FIELDS)[number]) =>
-  `coalesce(${e}.page_${field}, ${e}.context->'page'->>'${field}')`;
+  `coalesce(${pageColumnSql(e, field)}, ${e}.context->'page'->>'${field}')`;
 
 /** An event's own context (its page): from the page columns when they hold it (events.context is then NULL). */
 const ownContextSql = (e: string) => `CASE WHEN num_nonnulls(${PAGE_FIELDS.map((f) => `${e}.page_${f}`).join(', ')}) = 0 THEN ${e}.context
-  ELSE jsonb_build_object('page', jsonb_strip_nulls(jsonb_build_object(${PAGE_FIELDS.map((f) => `'${f}', ${e}.page_${f}`).join(', ')}))) END`;
+  ELSE jsonb_build_object('page', jsonb_strip_nulls(jsonb_build_object(${PAGE_FIELDS.map((f) => `'${f}', ${pageColumnSql(e, f)}`).join(', ')}))) END`;
 
 /**
  * An event's full context, as sent: its shared part (event_contexts, named by context_key) merged with its own (the page).

@@ -14,6 +14,7 @@ import leanerEventWrites from './migrations/0013_leaner_event_writes.sql?raw';
 import linkTriggerPlans from './migrations/0014_link_trigger_plans.sql?raw';
 import pageColumns from './migrations/0015_page_columns.sql?raw';
 import leanerVisitWrites from './migrations/0016_leaner_visit_writes.sql?raw';
+import leanerEventRows from './migrations/0017_leaner_event_rows.sql?raw';
 
 /** Numbered migrations, applied in order, each exactly once. */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -32,6 +33,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 14, name: 'link_trigger_plans', sql: linkTriggerPlans },
   { version: 15, name: 'page_columns', sql: pageColumns },
   { version: 16, name: 'leaner_visit_writes', sql: leanerVisitWrites },
+  { version: 17, name: 'leaner_event_rows', sql: leanerEventRows },
 ];
 
 // Any constant works: it only keeps two collectors from migrating the same database at once.
