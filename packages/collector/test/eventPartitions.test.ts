@@ -111,7 +111,7 @@ describe.each(backends())('migrating an existing database to partitions on %s', 
     // Later migrations add columns (0011: context_key, NULL for these page-only contexts; 0015 and 0017: the page columns,
     // NULL for rows stored before them): the rows' own columns are compared.
     const snapshot = async () => (await db.query<{ row: string }>(
-      `SELECT (to_jsonb(e) - ARRAY['context_key', 'page_url', 'page_path', 'page_search', 'page_referrer', 'page_title', 'page_origin'])::text AS row
+      `SELECT (to_jsonb(e) - ARRAY['context_key', 'page_url', 'page_path', 'page_search', 'page_referrer', 'page_title', 'page_origin', 'page_properties'])::text AS row
        FROM (SELECT * FROM events ORDER BY id) AS e`)).map((r) => r.row);
     const before = await snapshot();
     expect(before).toHaveLength(152);

@@ -222,7 +222,7 @@ function deepFreeze<T>(value: T): T {
 /** The `events` columns an event's `copyRow` holds, in its order. */
 export const STORED_COLUMNS = `message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
   "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra,
-  ${PAGE_FIELDS.map((field) => `page_${field}`).join(', ')}, page_origin`;
+  ${PAGE_FIELDS.map((field) => `page_${field}`).join(', ')}, page_origin, page_properties`;
 
 export type PlainPage = Partial<Record<(typeof PAGE_FIELDS)[number], string>>;
 
@@ -257,16 +257,38 @@ export function urlOriginOf(page: PlainPage): string | null {
   return url.length > tail.length && url.endsWith(tail) ? url.slice(0, url.length - tail.length) : null;
 }
 
+/**
+ * A page view's properties less the page fields they repeat (Segment's and RudderStack's page calls send the page both
+ * in properties and in context.page), and which fields those were: bit i for PAGE_FIELDS[i] (migration 0017). Readers
+ * put them back from the page columns (eventsRepository's propertiesSql). Null: the properties are stored whole.
+ */
+export function pagePropertiesOf(e: NormalizedEvent, page: PlainPage | null): { repeated: number; rest: JsonObject | null } | null {
+  if (e.type !== 'page' || e.properties === null || page === null) return null;
+  let repeated = 0;
+  let rest: JsonObject | null = null;
+  for (const key in e.properties) {
+    const value = e.properties[key];
+    const field = (PAGE_FIELDS as readonly string[]).indexOf(key);
+    if (field >= 0 && value === page[key as (typeof PAGE_FIELDS)[number]]) repeated |= 1 << field;
+    // A null-prototype object: a "__proto__" key is a property like any other.
+    else (rest ??= Object.create(null) as JsonObject)[key] = value;
+  }
+  return repeated === 0 ? null : { repeated, rest };
+}
+
 function copyRowOf(e: NormalizedEvent, ownContext: EventContext | null): CopyRow {
   const page = plainPageOf(ownContext);
   const origin = page === null ? null : urlOriginOf(page);
+  const pageProperties = pagePropertiesOf(e, page);
   const row = new CopyRow()
     .text(e.messageId).raw(e.type).text(e.event).text(e.name)
     .text(e.anonymousId).text(e.userId).text(e.previousId).text(e.groupId)
     .time(e.timestamp).time(e.originalTimestamp).time(e.sentAt).time(e.receivedAt)
-    .json(e.properties).json(e.traits).json(page === null ? ownContext : null).json(e.extra);
+    .json(pageProperties === null ? e.properties : pageProperties.rest).json(e.traits)
+    .json(page === null ? ownContext : null).json(e.extra);
   for (const field of PAGE_FIELDS) row.text(field === 'url' && origin !== null ? null : (page?.[field] ?? null));
-  return row.text(origin);
+  row.text(origin);
+  return pageProperties === null ? row.null() : row.raw(String(pageProperties.repeated));
 }
 
 /** Whose sessions an event joins: the device's anonymousId, else the userId (server-side libraries). */
