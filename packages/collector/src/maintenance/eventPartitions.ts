@@ -63,6 +63,35 @@ export async function maintainEventPartitions(tx: Queryable, now: Date): Promise
   return { created, dropped, droppedEvents };
 }
 
+// Late events (a kiosk's queue after days offline) mostly arrive within this long after their month ended.
+export const COMPACT_AFTER_DAYS = 7;
+
+/**
+ * Rebuilds the indexes of the oldest month partition that ended over COMPACT_AFTER_DAYS ago and was not compacted yet,
+ * packed full (fillfactor 100, which also marks it done). While a month fills, its entries arrive out of order
+ * (several writers, clocks, late queues) and most index pages split in half: its indexes stay 55-70% full. Once the
+ * month is over, nothing but the odd late event writes to it. REINDEX locks the partition's writes (and each index's
+ * reads while it is rebuilt): the caller's lock_timeout keeps it from waiting behind ingest, and only a late event
+ * for that month waits for it. Returns the partition's name, or null when none is due.
+ */
+export async function compactClosedPartition(tx: Queryable, now: Date): Promise<string | null> {
+  const due = (await tx.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE i.inhparent = 'events'::regclass AND EXISTS (
+       SELECT FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
+       WHERE x.indrelid = c.oid AND NOT coalesce(ic.reloptions, '{}') @> ARRAY['fillfactor=100'])
+     ORDER BY c.relname`)).find(({ name }) => {
+    const end = endOfPartition(name);
+    return end !== null && end.getTime() <= now.getTime() - COMPACT_AFTER_DAYS * 86_400_000;
+  });
+  if (!due) return null;
+  const indexes = await tx.query<{ name: string }>(
+    'SELECT quote_ident(c.relname) AS name FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = $1::regclass', [due.name]);
+  for (const index of indexes) await tx.exec(`ALTER INDEX ${index.name} SET (fillfactor = 100)`);
+  await tx.exec(`REINDEX TABLE ${due.name}`);
+  return due.name;
+}
+
 async function partitions(tx: Queryable): Promise<Array<{ name: string }>> {
   return tx.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid

@@ -9,7 +9,7 @@ export type MaintenanceOptions = PassOptions;
 export const DEFAULT_MAINTENANCE_OPTIONS: MaintenanceOptions = { everyMs: 3_600_000, firstAfterMs: 60_000 };
 
 /**
- * The collector's one maintenance pipeline (retention, expired dead letters), run periodically; with several
+ * The collector's one maintenance pipeline (partitions, retention, expired dead letters), run periodically; with several
  * collectors on one database the advisory lock lets one of them do it. Returns the stop function.
  */
 export function startMaintenance(
@@ -19,9 +19,10 @@ export function startMaintenance(
   options: Partial<MaintenanceOptions> = {},
 ): () => Promise<void> {
   return startPeriodicPasses(async () => {
-    const { skipped, more, partitions, ...removed } = await runMaintenance(db, now());
+    const { skipped, more, partitions, compacted, ...removed } = await runMaintenance(db, now());
     if (partitions === null && !skipped) log('warn', 'event partitions wait for the next pass: ingest held the table');
     if (partitions && partitions.created.length + partitions.dropped.length > 0) log('info', 'event partitions changed', { ...partitions });
+    if (compacted) log('info', 'a closed month\'s event indexes were rebuilt packed', { partition: compacted });
     if (Object.values(removed).some((n) => n > 0)) log('info', 'maintenance removed old data', removed);
     return { more: !skipped && more };
   }, { ...DEFAULT_MAINTENANCE_OPTIONS, ...options }, (err) => log('warn', 'maintenance failed; retrying at the next pass', { error: String(err) }));

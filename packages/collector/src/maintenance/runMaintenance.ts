@@ -1,7 +1,7 @@
 import { isDatabaseTimeout, type Database, type Queryable } from '../storage/database';
 import { createDeadLetterRepository, DEAD_LETTER_DAYS } from '../storage/deadLetterRepository';
 import { removeUnnamedContexts } from '../storage/eventsRepository';
-import { maintainEventPartitions, type PartitionsResult } from './eventPartitions';
+import { compactClosedPartition, maintainEventPartitions, type PartitionsResult } from './eventPartitions';
 
 const DAY_MS = 86_400_000;
 // Any constant works: only one collector of those sharing a database runs maintenance at a time.
@@ -16,6 +16,8 @@ export interface MaintenanceResult {
   skipped: boolean;
   /** Partitions created and dropped; null when ingest held `events` too long and it waits for the next pass. */
   partitions: PartitionsResult | null;
+  /** The closed month partition whose indexes were rebuilt packed, if one was due (and ingest let it). */
+  compacted: string | null;
   events: number;
   sessions: number;
   identities: number;
@@ -76,18 +78,36 @@ async function runPartitions(db: Database, now: Date): Promise<PartitionsResult 
   }
 }
 
+async function runCompaction(db: Database, now: Date): Promise<string | null | 'skipped'> {
+  try {
+    return await db.transaction(async (tx) => {
+      if (!(await tryLock(tx))) return 'skipped' as const;
+      // The rebuild takes as long as the month's rows take to sort; only taking the partition's lock is bounded.
+      await tx.exec(`SET LOCAL lock_timeout = '${PARTITION_LOCK_TIMEOUT}'; SET LOCAL statement_timeout = 0`);
+      return compactClosedPartition(tx, now);
+    });
+  } catch (err) {
+    if (isDatabaseTimeout(err)) return null;
+    throw err;
+  }
+}
+
 /**
  * One maintenance pass, each step a short transaction under a try-lock (skipped when another collector holds it):
- * event partitions (ahead, for late events, dropped past every retention), then each app's events, sessions, identity
+ * event partitions (ahead, for late events, dropped past every retention), a closed month's indexes packed, then each app's events, sessions, identity
  * links and dedupe keys older than its retention, and dead letters past 30 days.
  */
 export async function runMaintenance(db: Database, now: Date, batch = MAINTENANCE_BATCH): Promise<MaintenanceResult> {
   const partitions = await runPartitions(db, now);
-  const skipped: MaintenanceResult = { skipped: true, partitions: null, events: 0, sessions: 0, identities: 0, eventIds: 0, rejected: 0, more: false };
+  const skipped: MaintenanceResult = {
+    skipped: true, partitions: null, compacted: null, events: 0, sessions: 0, identities: 0, eventIds: 0, rejected: 0, more: false,
+  };
   if (partitions === 'skipped') return skipped;
+  const compacted = await runCompaction(db, now);
+  if (compacted === 'skipped') return skipped;
   return db.transaction(async (tx) => {
     if (!(await tryLock(tx))) return skipped;
-    const result: MaintenanceResult = { ...skipped, skipped: false, partitions };
+    const result: MaintenanceResult = { ...skipped, skipped: false, partitions, compacted };
     const apps = await tx.query<{ id: string; retention_days: number }>(
       // In code-unit order (COLLATE "C", compareText's): the order writers lock a commit's apps in, whatever the collation.
       'SELECT id, retention_days FROM apps WHERE retention_days IS NOT NULL ORDER BY id COLLATE "C"');
