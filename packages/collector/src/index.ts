@@ -5,6 +5,7 @@ export { openDatabase } from './storage/openDatabase';
 export { openPostgres } from './storage/postgresDatabase';
 export { openPglite } from './storage/pgliteDatabase';
 export { migrate } from './storage/migrate';
+export { runMaintenance, type MaintenanceResult } from './maintenance/runMaintenance';
 export type { Database, Queryable } from './storage/database';
 export { createAppsRepository, type App, type AppsRepository } from './apps/appsRepository';
 export { createSignInTickets, type DashboardSignIn } from './routes/dashboard';
