@@ -62,6 +62,7 @@ const db = {
   ...timed(base),
   kind: base.kind,
   listen: base.listen,
+  session: base.session,
   close: base.close,
   async transaction(fn) {
     const at = micros();

@@ -65,30 +65,37 @@ export async function maintainEventPartitions(tx: Queryable, now: Date): Promise
 
 // Late events (a kiosk's queue after days offline) mostly arrive within this long after their month ended.
 export const COMPACT_AFTER_DAYS = 7;
+// The partition's comment once its indexes were rebuilt packed: set only after the rebuild succeeded.
+const PACKED = 'headcount: indexes packed';
+// What a REINDEX CONCURRENTLY that failed half-way leaves: an invalid copy of an index, or the old one.
+const LEFT_BY_A_FAILED_REBUILD = /_cc(new|old)\d*$/;
 
 /**
- * Rebuilds the indexes of the oldest month partition that ended over COMPACT_AFTER_DAYS ago and was not compacted yet,
- * packed full (fillfactor 100, which also marks it done). While a month fills, its entries arrive out of order
- * (several writers, clocks, late queues) and most index pages split in half: its indexes stay 55-70% full. Once the
- * month is over, nothing but the odd late event writes to it. REINDEX locks the partition's writes (and each index's
- * reads while it is rebuilt): the caller's lock_timeout keeps it from waiting behind ingest, and only a late event
- * for that month waits for it. Returns the partition's name, or null when none is due.
+ * Rebuilds the indexes of the oldest month partition that ended over COMPACT_AFTER_DAYS ago and is not packed yet,
+ * with fillfactor 100. While a month fills, its entries arrive out of order (several writers, clocks, late queues) and
+ * most index pages split in half: its indexes stay 55-70% full. Once the month is over, only the odd late event writes
+ * to it. On PostgreSQL the rebuild is CONCURRENTLY, so ingest and readers never wait for it; `session` is a connection
+ * outside any transaction. PGlite has one connection: a plain REINDEX, done before the next statement runs.
+ * Returns the partition's name, or null when none is due.
  */
-export async function compactClosedPartition(tx: Queryable, now: Date): Promise<string | null> {
-  const due = (await tx.query<{ name: string }>(
+export async function compactClosedPartition(session: Queryable, concurrently: boolean, now: Date): Promise<string | null> {
+  const due = (await session.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-     WHERE i.inhparent = 'events'::regclass AND EXISTS (
-       SELECT FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
-       WHERE x.indrelid = c.oid AND NOT coalesce(ic.reloptions, '{}') @> ARRAY['fillfactor=100'])
-     ORDER BY c.relname`)).find(({ name }) => {
-    const end = endOfPartition(name);
-    return end !== null && end.getTime() <= now.getTime() - COMPACT_AFTER_DAYS * 86_400_000;
-  });
+     WHERE i.inhparent = 'events'::regclass AND obj_description(c.oid, 'pg_class') IS DISTINCT FROM $1 ORDER BY c.relname`, [PACKED]))
+    .find(({ name }) => {
+      const end = endOfPartition(name);
+      return end !== null && end.getTime() <= now.getTime() - COMPACT_AFTER_DAYS * 86_400_000;
+    });
   if (!due) return null;
-  const indexes = await tx.query<{ name: string }>(
-    'SELECT quote_ident(c.relname) AS name FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = $1::regclass', [due.name]);
-  for (const index of indexes) await tx.exec(`ALTER INDEX ${index.name} SET (fillfactor = 100)`);
-  await tx.exec(`REINDEX TABLE ${due.name}`);
+  const indexes = await session.query<{ name: string; relname: string; valid: boolean }>(
+    `SELECT quote_ident(c.relname) AS name, c.relname, x.indisvalid AS valid FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+     WHERE x.indrelid = $1::regclass`, [due.name]);
+  for (const index of indexes) {
+    if (!index.valid && LEFT_BY_A_FAILED_REBUILD.test(index.relname)) await session.exec(`DROP INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${index.name}`);
+    else await session.exec(`ALTER INDEX ${index.name} SET (fillfactor = 100)`);
+  }
+  await session.exec(`REINDEX TABLE ${concurrently ? 'CONCURRENTLY ' : ''}${due.name}`);
+  await session.exec(`COMMENT ON TABLE ${due.name} IS '${PACKED}'`);
   return due.name;
 }
 

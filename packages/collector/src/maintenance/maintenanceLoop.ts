@@ -19,10 +19,11 @@ export function startMaintenance(
   options: Partial<MaintenanceOptions> = {},
 ): () => Promise<void> {
   return startPeriodicPasses(async () => {
-    const { skipped, more, partitions, compacted, ...removed } = await runMaintenance(db, now());
+    const { skipped, more, partitions, compacted, compactionFailed, ...removed } = await runMaintenance(db, now());
     if (partitions === null && !skipped) log('warn', 'event partitions wait for the next pass: ingest held the table');
     if (partitions && partitions.created.length + partitions.dropped.length > 0) log('info', 'event partitions changed', { ...partitions });
     if (compacted) log('info', 'a closed month\'s event indexes were rebuilt packed', { partition: compacted });
+    if (compactionFailed) log('warn', 'packing a closed month\'s event indexes failed; retrying at the next pass', { error: compactionFailed });
     if (Object.values(removed).some((n) => n > 0)) log('info', 'maintenance removed old data', removed);
     return { more: !skipped && more };
   }, { ...DEFAULT_MAINTENANCE_OPTIONS, ...options }, (err) => log('warn', 'maintenance failed; retrying at the next pass', { error: String(err) }));

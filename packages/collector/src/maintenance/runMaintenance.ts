@@ -16,8 +16,10 @@ export interface MaintenanceResult {
   skipped: boolean;
   /** Partitions created and dropped; null when ingest held `events` too long and it waits for the next pass. */
   partitions: PartitionsResult | null;
-  /** The closed month partition whose indexes were rebuilt packed, if one was due (and ingest let it). */
+  /** The closed month partition whose indexes were rebuilt packed, if one was due. */
   compacted: string | null;
+  /** Why packing a closed month failed (it is tried again at the next pass). */
+  compactionFailed: string | null;
   events: number;
   sessions: number;
   identities: number;
@@ -78,17 +80,22 @@ async function runPartitions(db: Database, now: Date): Promise<PartitionsResult 
   }
 }
 
-async function runCompaction(db: Database, now: Date): Promise<string | null | 'skipped'> {
+async function runCompaction(db: Database, now: Date): Promise<{ compacted: string | null; failed: string | null } | 'skipped'> {
   try {
-    return await db.transaction(async (tx) => {
-      if (!(await tryLock(tx))) return 'skipped' as const;
-      // The rebuild takes as long as the month's rows take to sort; only taking the partition's lock is bounded.
-      await tx.exec(`SET LOCAL lock_timeout = '${PARTITION_LOCK_TIMEOUT}'; SET LOCAL statement_timeout = 0`);
-      return compactClosedPartition(tx, now);
+    return await db.session(async (session) => {
+      const [lock] = await session.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1) AS held', [MAINTENANCE_LOCK]);
+      if (!lock?.held) return 'skipped' as const;
+      try {
+        // CONCURRENTLY waits for the transactions that could use an index, as long as they last; it blocks nobody.
+        if (db.kind === 'postgres') await session.exec('SET lock_timeout = 0');
+        return { compacted: await compactClosedPartition(session, db.kind === 'postgres', now), failed: null };
+      } finally {
+        await session.query('SELECT pg_advisory_unlock($1)', [MAINTENANCE_LOCK]);
+      }
     });
   } catch (err) {
-    if (isDatabaseTimeout(err)) return null;
-    throw err;
+    // Retention and the rest of the pass go on; the partition is tried again at the next pass.
+    return { compacted: null, failed: err instanceof Error ? err.message : String(err) };
   }
 }
 
@@ -100,14 +107,14 @@ async function runCompaction(db: Database, now: Date): Promise<string | null | '
 export async function runMaintenance(db: Database, now: Date, batch = MAINTENANCE_BATCH): Promise<MaintenanceResult> {
   const partitions = await runPartitions(db, now);
   const skipped: MaintenanceResult = {
-    skipped: true, partitions: null, compacted: null, events: 0, sessions: 0, identities: 0, eventIds: 0, rejected: 0, more: false,
+    skipped: true, partitions: null, compacted: null, compactionFailed: null, events: 0, sessions: 0, identities: 0, eventIds: 0, rejected: 0, more: false,
   };
   if (partitions === 'skipped') return skipped;
-  const compacted = await runCompaction(db, now);
-  if (compacted === 'skipped') return skipped;
+  const compaction = await runCompaction(db, now);
+  if (compaction === 'skipped') return skipped;
   return db.transaction(async (tx) => {
     if (!(await tryLock(tx))) return skipped;
-    const result: MaintenanceResult = { ...skipped, skipped: false, partitions, compacted };
+    const result: MaintenanceResult = { ...skipped, skipped: false, partitions, compacted: compaction.compacted, compactionFailed: compaction.failed };
     const apps = await tx.query<{ id: string; retention_days: number }>(
       // In code-unit order (COLLATE "C", compareText's): the order writers lock a commit's apps in, whatever the collation.
       'SELECT id, retention_days FROM apps WHERE retention_days IS NOT NULL ORDER BY id COLLATE "C"');

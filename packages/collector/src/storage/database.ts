@@ -37,6 +37,11 @@ export interface Database extends Queryable {
    * re-established by itself: `onDown` when it drops, `onUp` once it listens again (notifications in between are lost).
    */
   listen(channel: string, onMessage: (payload: string) => void, hooks?: ListenHooks): Promise<() => Promise<void>>;
+  /**
+   * Runs `fn` on a connection of its own, outside any transaction and without the serving statement timeout: work
+   * that may not run in a transaction and takes as long as it takes (REINDEX CONCURRENTLY). PGlite: its one connection.
+   */
+  session<T>(fn: (session: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

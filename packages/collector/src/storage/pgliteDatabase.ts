@@ -35,6 +35,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     kind: 'pglite',
     ...queryableOf(db),
     transaction: (fn) => db.transaction((tx) => fn(transactionOf(tx))),
+    session: (fn) => fn(queryableOf(db)),
     async listen(channel, onMessage) {
       const unlisten = await db.listen(channel, onMessage);
       return () => unlisten();

@@ -34,7 +34,7 @@ function unavailable(err: unknown): never {
   throw isConnectionError(err) && !(err instanceof DatabaseUnavailableError) ? new DatabaseUnavailableError(err) : err;
 }
 
-function queryableOf(client: pg.Pool | pg.PoolClient): Queryable {
+function queryableOf(client: pg.Pool | pg.PoolClient | pg.Client): Queryable {
   return {
     async query<T>(sql: string, params?: unknown[], name?: string) {
       const result = await (name === undefined
@@ -194,6 +194,20 @@ export function openPostgres(options: PostgresOptions): Database {
         // Releasing with an error destroys the client instead of returning it to the pool.
         client.release(broken);
         return unavailable(dropped ? new DatabaseUnavailableError(dropped) : err);
+      }
+    },
+    async session(fn) {
+      // A client of its own, ended afterwards: nothing it set (or left locked) reaches a pooled connection.
+      const client = new pg.Client({ ...connection, statement_timeout: 0 });
+      client.on('error', () => {});
+      await client.connect().catch(async (err) => {
+        await client.end().catch(() => {});
+        return unavailable(err);
+      });
+      try {
+        return await fn(queryableOf(client));
+      } finally {
+        await client.end().catch(() => {});
       }
     },
     async listen(channel, onMessage, hooks = {}) {
