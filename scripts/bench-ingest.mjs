@@ -488,6 +488,8 @@ async function main() {
 
     // Storage after the load.
     const perRow = (bytes, rows) => fmt(bytes / Math.max(1, rows));
+    // Heap and index bytes of `events` and `event_ids` per stored event, from a `storage` measure.
+    const perStoredEvent = (m) => perRow(m.eventsHeap + m.keysHeap + m.eventsIndexes + m.keysIndexes, m.events);
     log();
     log(`storage after the load: ${fmt(sizes.events)} events in ${sizes.partitions} partitions of events (${sizes.eventsIndexCount} indexes), ${fmt(sizes.sessions)} sessions (${sizes.sessionsIndexCount} indexes, ${fmt(sizes.sessionsDead)} dead row versions not yet vacuumed)`);
     table([
@@ -495,12 +497,12 @@ async function main() {
       ['events (every partition)', perRow(sizes.eventsHeap, sizes.events), perRow(sizes.eventsIndexes, sizes.events), perRow(sizes.eventsHeap + sizes.eventsIndexes, sizes.events), 'stored event'],
       ['event_ids (dedupe keys)', perRow(sizes.keysHeap, sizes.events), perRow(sizes.keysIndexes, sizes.events), perRow(sizes.keysHeap + sizes.keysIndexes, sizes.events), 'stored event'],
       ['events + event_ids', perRow(sizes.eventsHeap + sizes.keysHeap, sizes.events), perRow(sizes.eventsIndexes + sizes.keysIndexes, sizes.events),
-        perRow(sizes.eventsHeap + sizes.keysHeap + sizes.eventsIndexes + sizes.keysIndexes, sizes.events), 'stored event'],
+        perStoredEvent(sizes), 'stored event'],
       ['sessions', perRow(sizes.sessionsHeap, sizes.sessions), perRow(sizes.sessionsIndexes, sizes.sessions), perRow(sizes.sessionsHeap + sizes.sessionsIndexes, sizes.sessions), 'session'],
     ]);
     if (packed) {
       log(`once the month is over and maintenance packed its indexes: events indexes ${perRow(packed.eventsIndexes, packed.events)} B per stored event (from ${perRow(sizes.eventsIndexes, sizes.events)}), ` +
-        `${perRow(packed.eventsHeap + packed.keysHeap + packed.eventsIndexes + packed.keysIndexes, packed.events)} B per stored event in all`);
+        `${perStoredEvent(packed)} B per stored event in all`);
     }
     log(`own context (context and page columns): avg ${fmt(sizes.context)} B per event (pg_column_size) = ${fmt((100 * sizes.context * sizes.events) / sizes.eventsHeap)}% of the events heap; properties ${fmt(sizes.properties)} B; whole row ${fmt(sizes.row)} B`);
 
@@ -526,7 +528,7 @@ async function main() {
     figures.push(['collector RSS peak per run', runs.map((r) => r.rssPeak), { unit: ' MB' }]);
     headline('ingest', figures);
     log(`  collector RSS: ${rssIdle} MB idle, ${rssWarm} MB after the warm-ups, max ${Math.max(...runs.map((r) => r.rssPeak))} MB under sustained load`);
-    log(`  storage: ${perRow(sizes.eventsHeap + sizes.keysHeap + sizes.eventsIndexes + sizes.keysIndexes, sizes.events)} B per stored event (heap ${perRow(sizes.eventsHeap + sizes.keysHeap, sizes.events)} + indexes ${perRow(sizes.eventsIndexes + sizes.keysIndexes, sizes.events)}, event_ids included; context ${fmt(sizes.context)} B${packed ? `; ${perRow(packed.eventsHeap + packed.keysHeap + packed.eventsIndexes + packed.keysIndexes, packed.events)} once its month is packed` : ''}), ${perRow(sizes.sessionsHeap + sizes.sessionsIndexes, sizes.sessions)} B per session (heap ${perRow(sizes.sessionsHeap, sizes.sessions)} + indexes ${perRow(sizes.sessionsIndexes, sizes.sessions)})`);
+    log(`  storage: ${perStoredEvent(sizes)} B per stored event (heap ${perRow(sizes.eventsHeap + sizes.keysHeap, sizes.events)} + indexes ${perRow(sizes.eventsIndexes + sizes.keysIndexes, sizes.events)}, event_ids included; context ${fmt(sizes.context)} B${packed ? `; ${perStoredEvent(packed)} once its month is packed` : ''}), ${perRow(sizes.sessionsHeap + sizes.sessionsIndexes, sizes.sessions)} B per session (heap ${perRow(sizes.sessionsHeap, sizes.sessions)} + indexes ${perRow(sizes.sessionsIndexes, sizes.sessions)})`);
     log();
     const total = runs.reduce((n, r) => n + r.accepted, 0);
     checks.report(`${runs.length} runs, every request answered 2xx, nothing rejected or duplicated, ${fmt(total)} acknowledged events each stored exactly once`);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPACT_AFTER_DAYS } from '../src/maintenance/eventPartitions';
 import { runMaintenance } from '../src/maintenance/runMaintenance';
 import type { Queryable } from '../src/storage/database';
+import { eventually } from '../../../e2e/support/eventually';
 import { backends } from './support/databases';
 import { bearer, get, post, startTestCollector, trackEvent, type TestCollector } from './support/testCollector';
 
@@ -10,6 +11,8 @@ import { bearer, get, post, startTestCollector, trackEvent, type TestCollector }
 const DURING_OCTOBER = new Date('2026-10-15T12:00:00Z');
 const AFTER_OCTOBER = new Date(Date.UTC(2026, 10, 1) + (COMPACT_AFTER_DAYS + 1) * 86_400_000);
 const EVENTS = 2400;
+// The collector's own maintenance loop (real clock) stays out of the way: the tests run the passes.
+const QUIET_MAINTENANCE = { deps: { maintenance: { firstAfterMs: 3_600_000, everyMs: 3_600_000 } } };
 
 const indexBytes = async (db: Queryable, partition: string) =>
   Number((await db.query<{ bytes: string }>(
@@ -25,8 +28,7 @@ const rowsOf = async (db: Queryable, partition: string) =>
 describe.each(backends())('closed month partitions on %s', (backend) => {
   let c: TestCollector;
   beforeAll(async () => {
-    // The collector's own maintenance loop (real clock) stays out of the way: the test runs the passes.
-    c = await startTestCollector(backend, { deps: { maintenance: { firstAfterMs: 3_600_000, everyMs: 3_600_000 } } });
+    c = await startTestCollector(backend, QUIET_MAINTENANCE);
   });
   afterAll(() => c.close());
 
@@ -75,18 +77,9 @@ describe.each(backends())('closed month partitions on %s', (backend) => {
   });
 });
 
-// Polls a condition on the database's state (not on time): at most `tries` looks, one every 25 ms.
-async function until(condition: () => Promise<boolean>, tries = 400): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('the condition never held');
-}
-
 describe.each(backends().filter((b) => b === 'postgres'))('packing a closed month on %s', (backend) => {
   it('holds up neither ingest nor reads of that month, even while it waits for a writer of it', async () => {
-    const c = await startTestCollector(backend, { deps: { maintenance: { firstAfterMs: 3_600_000, everyMs: 3_600_000 } } });
+    const c = await startTestCollector(backend, QUIET_MAINTENANCE);
     try {
       await runMaintenance(c.db, DURING_OCTOBER);
       const batch = Array.from({ length: 50 }, (_, i) => trackEvent({ messageId: `busy-${i}`, timestamp: `2026-10-${String(1 + (i % 28)).padStart(2, '0')}T12:00:00Z` }));
@@ -105,8 +98,8 @@ describe.each(backends().filter((b) => b === 'postgres'))('packing a closed mont
       });
       await written;
       const pass = runMaintenance(c.db, AFTER_OCTOBER);
-      await until(async () => (await c.db.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'REINDEX TABLE CONCURRENTLY events_2026_10' AND state = 'active'"))[0]?.n === 1);
+      await eventually('the rebuild waiting for the writer', async () => ((await c.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'REINDEX TABLE CONCURRENTLY events_2026_10' AND state = 'active'"))[0]?.n === 1 || undefined));
 
       // Meanwhile a late event for October is stored and the month is read, by its indexes.
       expect((await post(`${c.url}/v1/batch`, { batch: [trackEvent({ messageId: 'late-meanwhile', timestamp: '2026-10-31T23:00:00Z' })], writeKey: c.writeKey })).body)

@@ -224,7 +224,7 @@ export const STORED_COLUMNS = `message_id, type, event, name, anonymous_id, user
   "timestamp", original_timestamp, sent_at, received_at, properties, traits, context, extra,
   ${PAGE_FIELDS.map((field) => `page_${field}`).join(', ')}, page_origin, page_properties`;
 
-export type PlainPage = Partial<Record<(typeof PAGE_FIELDS)[number], string>>;
+type PlainPage = Partial<Record<(typeof PAGE_FIELDS)[number], string>>;
 
 /**
  * The page of an event's own context when the page columns can hold it exactly: the context is only a page, made
@@ -248,9 +248,9 @@ function plainPageOf(own: EventContext | null): PlainPage | null {
 
 /**
  * What a page's url starts with when the url is exactly that, then the page's path, then its search (migration 0017):
- * only it is stored, and readers rebuild the url (eventsRepository's pageUrlSql). Null: the url is stored whole.
+ * only it is stored, and readers rebuild the url (eventsRepository's pageColumnSql). Null: the url is stored whole.
  */
-export function urlOriginOf(page: PlainPage): string | null {
+function urlOriginOf(page: PlainPage): string | null {
   const { url, path } = page;
   if (url === undefined || !path) return null;
   const tail = path + (page.search ?? '');
@@ -262,7 +262,7 @@ export function urlOriginOf(page: PlainPage): string | null {
  * in properties and in context.page), and which fields those were: bit i for PAGE_FIELDS[i] (migration 0017). Readers
  * put them back from the page columns (eventsRepository's propertiesSql). Null: the properties are stored whole.
  */
-export function pagePropertiesOf(e: NormalizedEvent, page: PlainPage | null): { repeated: number; rest: JsonObject | null } | null {
+function pagePropertiesOf(e: NormalizedEvent, page: PlainPage | null): { repeated: number; rest: JsonObject | null } | null {
   if (e.type !== 'page' || e.properties === null || page === null) return null;
   let repeated = 0;
   let rest: JsonObject | null = null;

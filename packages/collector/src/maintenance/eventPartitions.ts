@@ -79,13 +79,10 @@ const LEFT_BY_A_FAILED_REBUILD = /_cc(new|old)\d*$/;
  * Returns the partition's name, or null when none is due.
  */
 export async function compactClosedPartition(session: Queryable, concurrently: boolean, now: Date): Promise<string | null> {
-  const due = (await session.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-     WHERE i.inhparent = 'events'::regclass AND obj_description(c.oid, 'pg_class') IS DISTINCT FROM $1 ORDER BY c.relname`, [PACKED]))
-    .find(({ name }) => {
-      const end = endOfPartition(name);
-      return end !== null && end.getTime() <= now.getTime() - COMPACT_AFTER_DAYS * 86_400_000;
-    });
+  const due = (await partitions(session)).find(({ name, packed }) => {
+    const end = endOfPartition(name);
+    return !packed && end !== null && end.getTime() <= now.getTime() - COMPACT_AFTER_DAYS * 86_400_000;
+  });
   if (!due) return null;
   const indexes = await session.query<{ name: string; relname: string; valid: boolean }>(
     `SELECT quote_ident(c.relname) AS name, c.relname, x.indisvalid AS valid FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
@@ -99,8 +96,9 @@ export async function compactClosedPartition(session: Queryable, concurrently: b
   return due.name;
 }
 
-async function partitions(tx: Queryable): Promise<Array<{ name: string }>> {
-  return tx.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-     WHERE i.inhparent = 'events'::regclass ORDER BY c.relname`);
+async function partitions(tx: Queryable): Promise<Array<{ name: string; packed: boolean }>> {
+  return tx.query<{ name: string; packed: boolean }>(
+    `SELECT c.relname AS name, obj_description(c.oid, 'pg_class') IS NOT DISTINCT FROM $1 AS packed
+     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE i.inhparent = 'events'::regclass ORDER BY c.relname`, [PACKED]);
 }

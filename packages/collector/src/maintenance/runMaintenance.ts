@@ -80,7 +80,9 @@ async function runPartitions(db: Database, now: Date): Promise<PartitionsResult 
   }
 }
 
-async function runCompaction(db: Database, now: Date): Promise<{ compacted: string | null; failed: string | null } | 'skipped'> {
+type Compaction = Pick<MaintenanceResult, 'compacted' | 'compactionFailed'>;
+
+async function runCompaction(db: Database, now: Date): Promise<Compaction | 'skipped'> {
   try {
     return await db.session(async (session) => {
       const [lock] = await session.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1) AS held', [MAINTENANCE_LOCK]);
@@ -88,21 +90,22 @@ async function runCompaction(db: Database, now: Date): Promise<{ compacted: stri
       try {
         // CONCURRENTLY waits for the transactions that could use an index, as long as they last; it blocks nobody.
         if (db.kind === 'postgres') await session.exec('SET lock_timeout = 0');
-        return { compacted: await compactClosedPartition(session, db.kind === 'postgres', now), failed: null };
+        return { compacted: await compactClosedPartition(session, db.kind === 'postgres', now), compactionFailed: null };
       } finally {
         await session.query('SELECT pg_advisory_unlock($1)', [MAINTENANCE_LOCK]);
       }
     });
   } catch (err) {
     // Retention and the rest of the pass go on; the partition is tried again at the next pass.
-    return { compacted: null, failed: err instanceof Error ? err.message : String(err) };
+    return { compacted: null, compactionFailed: err instanceof Error ? err.message : String(err) };
   }
 }
 
 /**
  * One maintenance pass, each step a short transaction under a try-lock (skipped when another collector holds it):
- * event partitions (ahead, for late events, dropped past every retention), a closed month's indexes packed, then each app's events, sessions, identity
- * links and dedupe keys older than its retention, and dead letters past 30 days.
+ * event partitions (ahead, for late events, dropped past every retention), a closed month's indexes packed (on a
+ * connection of its own, under the same lock), then each app's events, sessions, identity links and dedupe keys older
+ * than its retention, and dead letters past 30 days.
  */
 export async function runMaintenance(db: Database, now: Date, batch = MAINTENANCE_BATCH): Promise<MaintenanceResult> {
   const partitions = await runPartitions(db, now);
@@ -114,7 +117,7 @@ export async function runMaintenance(db: Database, now: Date, batch = MAINTENANC
   if (compaction === 'skipped') return skipped;
   return db.transaction(async (tx) => {
     if (!(await tryLock(tx))) return skipped;
-    const result: MaintenanceResult = { ...skipped, skipped: false, partitions, compacted: compaction.compacted, compactionFailed: compaction.failed };
+    const result: MaintenanceResult = { ...skipped, skipped: false, partitions, ...compaction };
     const apps = await tx.query<{ id: string; retention_days: number }>(
       // In code-unit order (COLLATE "C", compareText's): the order writers lock a commit's apps in, whatever the collation.
       'SELECT id, retention_days FROM apps WHERE retention_days IS NOT NULL ORDER BY id COLLATE "C"');

@@ -64,7 +64,7 @@ export const fullContextSql = (e: string) => `CASE WHEN ${e}.context_key IS NULL
  * An event's properties as sent: a page view's stored properties, with the page fields they repeated put back from
  * the page columns (page_properties: bit i for PAGE_FIELDS[i], migration 0017).
  */
-export const propertiesSql = (e: string) => `CASE WHEN ${e}.page_properties IS NULL THEN ${e}.properties
+const propertiesSql = (e: string) => `CASE WHEN ${e}.page_properties IS NULL THEN ${e}.properties
   ELSE coalesce(${e}.properties, '{}') || jsonb_strip_nulls(jsonb_build_object(${PAGE_FIELDS.map((f, i) =>
     `'${f}', CASE WHEN ${e}.page_properties & ${1 << i} <> 0 THEN ${pageColumnSql(e, f)} END`).join(', ')})) END`;
 

@@ -11,8 +11,8 @@ ALTER TABLE events ADD COLUMN page_origin text;
 --    propertiesSql): 40 to 150 bytes less per page view.
 ALTER TABLE events ADD COLUMN page_properties smallint;
 -- 3. The export reads an app's events in storage order (events.id). Indexed by (app_id, id), every app's entries but
---    those of the app that sorts last went into the middle of the index: pages split in half and stayed 60% full (~73 bytes per
---    event). Indexed by id alone, every entry goes to the right-hand end (~22 bytes per event). An export reads the
+--    those of the app that sorts last went into the middle of the index: pages split in half and stayed 60% full
+--    (~73 bytes per event). Indexed by id alone, every entry goes to the right-hand end (~22 bytes per event). An export reads the
 --    ids after its cursor and skips other apps' rows or, for an app with a small share of the rows, reads the app's
 --    rows through one of its indexes led by app_id and sorts them: the planner picks by that share.
 DROP INDEX events_app_id;
