@@ -11,18 +11,32 @@ export function maxJsonDepth(text: string | Uint8Array): number {
   const bytes = typeof text !== 'string';
   let depth = 0;
   let max = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = bytes ? (text[i] as number) : text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
+    if (c === 34) {
+      i = stringEnd(text, i);
+      if (i < 0) break;
+    } else if (c === 123 || c === 91) {
       if (++depth > max) max = depth;
     } else if (c === 125 || c === 93) depth--;
   }
   return max;
+}
+
+/**
+ * Where the string opened by the quote at `open` ends (its closing quote), or -1 if it never does. Found by the
+ * native search for the next quote, which is the closing one unless an odd run of backslashes escapes it: most of
+ * an event's text is strings, so this spares a step per character.
+ */
+function stringEnd(text: string | Uint8Array, open: number): number {
+  let at = open;
+  for (;;) {
+    at = typeof text === 'string' ? text.indexOf('"', at + 1) : text.indexOf(34, at + 1);
+    if (at < 0) return -1;
+    let backslashes = 0;
+    while ((typeof text === 'string' ? text.charCodeAt(at - 1 - backslashes) : text[at - 1 - backslashes]) === 92) backslashes++;
+    if (backslashes % 2 === 0) return at;
+  }
 }
 
 /** True when a parsed JSON value nests deeper than `limit` (a bare object or array is 1). */

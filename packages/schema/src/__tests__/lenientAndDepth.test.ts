@@ -39,6 +39,16 @@ describe('nesting depth', () => {
     expect(maxJsonDepth(`${'['.repeat(300_000)}${']'.repeat(300_000)}`)).toBe(300_000);
   });
 
+  it('ends a string at the first quote no backslash escapes, however many backslashes come before it', () => {
+    // "\\\\" is two escaped backslashes: the quote after them closes the string, so the brackets after it count.
+    expect(maxJsonDepth(String.raw`{"a":"\\\\","b":[[1]]}`)).toBe(3);
+    expect(maxJsonDepth(String.raw`{"a":"\\\"[[[","b":[1]}`)).toBe(2);
+    expect(maxJsonDepth(String.raw`["\\",["\\\\\"]]]]"]]`)).toBe(2);
+    // Text that ends inside a string (a dead letter's body may be any text) counts what came before it.
+    expect(maxJsonDepth('[[{"a":"[[[')).toBe(3);
+    expect(maxJsonDepth(new TextEncoder().encode(String.raw`{"a":"\\\\","b":[[1]]}`))).toBe(3);
+  });
+
   it('finds a parsed value deeper than the limit without recursion', () => {
     const deep = JSON.parse(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`);
     expect(exceedsDepth(deep, 64)).toBe(true);
