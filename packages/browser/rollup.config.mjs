@@ -51,7 +51,7 @@ export function letBindings() {
  * test/iife.test.ts runs the minified bundle and catches a mistake.
  */
 const INTERNAL_PROPERTIES =
-  /^(mono|later|kv|queue|lock|attribution|source|dnt|write|autoPage|replay|maxDuration|idle|memory|input|unload|visibility|visible|client|isKiosk|pageviews|clicks|perBatch|interval|cap|honourDnt|verbose|head|send|clock|rand|connected|ctx|say|reconnect|stops|lockNames)$/;
+  /^(mono|later|kv|queue|lock|attribution|source|dnt|write|autoPage|replay|maxDuration|idle|memory|input|unload|visibility|visible|client|isKiosk|pageviews|clicks|perBatch|interval|cap|honourDnt|verbose|head|send|clock|rand|connected|ctx|say|reconnect|stops|lockNames|read)$/;
 
 /** The script-tag build; the size test builds exactly this. */
 export const iife = {
@@ -66,7 +66,18 @@ export const iife = {
       // `globalPrivacyControl === true` is `1==`, the same for a boolean). Safe here: no boolean literal reaches the
       // page or the wire, a check that must refuse 1 compares with a computed boolean (the acknowledgement's `ok`), and
       // the DOM converts the numbers it is given for a boolean (a listener's capture, fetch's keepalive).
-      compress: { passes: 3, unsafe_arrows: true, pure_getters: true, booleans_as_integers: true },
+      // unsafe_comps: `a < b` may be written `b > a`, and `!(a < b)` as `a >= b`, which differ only for NaN (or an object's
+      // valueOf): the values compared are numbers that are never NaN (clocks, counts, lengths, statuses, options through
+      // num()), except Retry-After's parse, whose `ms > 0 ? ms : 0` the minifier keeps as written (a negation is no shorter).
+      // lhs_constants: false keeps `x == "1"` rather than `"1" == x` (the same code; gzip finds more repeats).
+      compress: {
+        passes: 3,
+        unsafe_arrows: true,
+        pure_getters: true,
+        booleans_as_integers: true,
+        unsafe_comps: true,
+        lhs_constants: false,
+      },
       // builtins: the listed names are ours even where a DOM interface uses the same word (check, input, hidden).
       mangle: { properties: { regex: INTERNAL_PROPERTIES, builtins: true } },
       format: { comments: false },

@@ -10,14 +10,14 @@ export function localState(memoryOnly: boolean): KeyValue {
   // Reaching `localStorage` can itself throw (blocked storage); every failure falls back to memory.
   const storage = () => (memoryOnly ? 0 : localStorage) as Storage;
   return {
-    get(key) {
+    read(key) {
       try {
         return key in memory ? memory[key]! : storage().getItem(key);
       } catch {
         return null;
       }
     },
-    set(key, value) {
+    write(key, value) {
       try {
         value == null ? storage().removeItem(key) : storage().setItem(key, value);
         delete memory[key];

@@ -49,7 +49,7 @@ let seq = 0;
 const utf8Bytes = (s: string) => unescape(encodeURIComponent(s)).length;
 
 export function createCore(env: CoreEnv, cfg: Config): Core {
-  const { kv: { get, set }, clock: now, mono, say: log } = env;
+  const { kv: { read: get, write: set }, clock: now, mono, say: log } = env;
   const subs: Record<string, Array<(info: never) => void>> = {};
   let sent = 0;
   let dropped = 0;

@@ -15,12 +15,12 @@ export const fallbackStore = (first: QueueStore | false, kv: KeyValue, key: stri
   let memory: Item[] | false = false;
   const load = (): Item[] => {
     try {
-      return memory || JSON.parse(kv.get(key)!) || [];
+      return memory || JSON.parse(kv.read(key)!) || [];
     } catch {
       return [];
     }
   };
-  const save = (items: Item[]) => (memory = items.length > cap && items) || kv.set(key, JSON.stringify(items));
+  const save = (items: Item[]) => (memory = items.length > cap && items) || kv.write(key, JSON.stringify(items));
   /** `first`'s answer, or `none` when it fails (or there is none). */
   const ask = <T>(fn: (q: QueueStore) => Promise<T>, none: T) => (first ? fn(first).catch(() => none) : none);
   return {
@@ -44,5 +44,5 @@ export const fallbackStore = (first: QueueStore | false, kv: KeyValue, key: stri
 /** The queue in memory only (tests). */
 export function memoryStore(): QueueStore {
   const values: Record<string, string | null> = {};
-  return fallbackStore(false, { get: (k) => values[k] ?? null, set: (k, v) => (values[k] = v) }, 'q');
+  return fallbackStore(false, { read: (k) => values[k] ?? null, write: (k, v) => (values[k] = v) }, 'q');
 }

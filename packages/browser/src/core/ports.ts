@@ -20,9 +20,9 @@ export interface QueueStore {
 
 /** Small synchronous key-value storage shared by the tabs (localStorage, or memory); its functions need no `this`. */
 export interface KeyValue {
-  get: (key: string) => string | null;
+  read: (key: string) => string | null;
   /** `null` removes the key. */
-  set: (key: string, value: string | null) => void;
+  write: (key: string, value: string | null) => void;
 }
 
 /**

@@ -11,10 +11,10 @@ describe('localState', () => {
     const storage = memoryStorage();
     vi.stubGlobal('localStorage', storage);
     const tab1 = localState(false);
-    tab1.set('hc_a', 'visitor');
+    tab1.write('hc_a', 'visitor');
     expect(storage.getItem('hc_a')).toBe('visitor');
-    expect(localState(false).get('hc_a')).toBe('visitor');
-    tab1.set('hc_a', null);
+    expect(localState(false).read('hc_a')).toBe('visitor');
+    tab1.write('hc_a', null);
     expect(storage.getItem('hc_a')).toBeNull();
   });
 
@@ -28,8 +28,8 @@ describe('localState', () => {
       },
     });
     const kv = localState(false);
-    kv.set('hc_o', '1');
-    expect(kv.get('hc_o')).toBe('1');
+    kv.write('hc_o', '1');
+    expect(kv.read('hc_o')).toBe('1');
   });
 
   it('keeps what it could not write (quota exceeded) in memory, so one visitor stays one visitor', () => {
@@ -42,19 +42,19 @@ describe('localState', () => {
       removeItem: (k: string) => storage.removeItem(k),
     });
     const kv = localState(false);
-    expect(kv.get('hc_a')).toBeNull();
-    kv.set('hc_a', 'visitor');
-    expect(kv.get('hc_a')).toBe('visitor');
-    kv.set('hc_a', null); // a removal works again: storage is read again
-    expect(kv.get('hc_a')).toBeNull();
+    expect(kv.read('hc_a')).toBeNull();
+    kv.write('hc_a', 'visitor');
+    expect(kv.read('hc_a')).toBe('visitor');
+    kv.write('hc_a', null); // a removal works again: storage is read again
+    expect(kv.read('hc_a')).toBeNull();
   });
 
   it("storage: 'memory' never touches localStorage", () => {
     const storage = memoryStorage();
     vi.stubGlobal('localStorage', storage);
     const kv = localState(true);
-    kv.set('hc_a', 'x');
-    expect(kv.get('hc_a')).toBe('x');
+    kv.write('hc_a', 'x');
+    expect(kv.read('hc_a')).toBe('x');
     expect(storage.length).toBe(0);
   });
 });

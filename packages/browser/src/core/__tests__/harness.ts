@@ -55,8 +55,8 @@ export interface WorldOptions {
 export function createWorld({ processes }: WorldOptions = {}) {
   const storage = new Map<string, string>();
   const kv: KeyValue = {
-    get: (k) => storage.get(k) ?? null,
-    set: (k, v) => (v == null ? storage.delete(k) : storage.set(k, v)),
+    read: (k) => storage.get(k) ?? null,
+    write: (k, v) => (v == null ? storage.delete(k) : storage.set(k, v)),
   };
   const views: Array<Map<string, string>> = [];
   /** A tab's own view of localStorage, updated from the canonical value a task after another tab writes. */
@@ -64,8 +64,8 @@ export function createWorld({ processes }: WorldOptions = {}) {
     const view = new Map(storage);
     views.push(view);
     return {
-      get: (k) => view.get(k) ?? null,
-      set(k, v) {
+      read: (k) => view.get(k) ?? null,
+      write(k, v) {
         for (const map of [storage, view]) v == null ? map.delete(k) : map.set(k, v);
         // Chromium may grant a lock before another process's write has arrived: `storageLagMs` models that.
         setTimeout(() => {

@@ -170,7 +170,7 @@ describe('web sessions', () => {
     await settle();
     expect(ended(w).map((e) => e.properties!.reason)).toEqual(['manual', 'manual', 'reset']);
     expect(c.status().anonymousId).not.toBe(a1);
-    expect(w.kv.get('hc_u')).toBeNull();
+    expect(w.kv.read('hc_u')).toBeNull();
     // The reset's own Session Ended still belongs to the user who was there.
     expect(ended(w)[2]!.userId).toBe('user_1');
     c.track('Y');
@@ -295,7 +295,7 @@ describe('kiosk sessions', () => {
     await settle();
     expect(ended(w)[0]!.properties!.reason).toBe('manual');
     expect(c.status().anonymousId).not.toBe(visitor);
-    expect(w.kv.get('hc_u')).toBeNull();
+    expect(w.kv.read('hc_u')).toBeNull();
     c.startSession(); // someone approaches
     await settle();
     expect(c.status().sessionId).toBeTruthy();
