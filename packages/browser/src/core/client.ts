@@ -7,7 +7,7 @@ import type { EndReason, HeadcountClient, HeadcountEvents } from './api';
 import type { Config } from './options';
 import type { CoreEnv, Item, Reply } from './ports';
 import { parseRetryAfter, retryDelay } from './retryPolicy';
-import type { Live, SessionRecord } from './session';
+import type { Current, Live, SessionRecord } from './session';
 
 /** The client plus the hooks the browser adapters drive. */
 export interface Core {
@@ -27,10 +27,8 @@ export interface Core {
   stops: Array<Timer | false>;
 }
 
-const SESSION = 'hc_s';
-const ANONYMOUS_ID = 'hc_a';
-const USER_ID = 'hc_u';
-const OPT_OUT = 'hc_o';
+// Keys of the key-value state, written as literals (gzip matches each with the others, a name it cannot): 'hc_s' the
+// shared session record, 'hc_a' the visitor's anonymousId, 'hc_u' the user id, 'hc_o' the opt-out ('1' out, '0' in).
 /** sendBeacon and fetch keepalive share a 64 KiB budget; leave room for the envelope and each event's sentAt. */
 const KEEPALIVE_BYTES = 6e4;
 const SENT_AT_BYTES = 40;
@@ -108,18 +106,18 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   /** A new visitor: kiosk sessions and reset() forget who was there. */
   const rotate = () => {
     anonymousId(newId());
-    set(USER_ID, null);
+    set('hc_u', null);
   };
   /** The visitor's anonymousId, created when there is none; adopts `id` (another tab's, decided with the session) when given. */
   const anonymousId = (id?: string | null) => {
-    const stored = get(ANONYMOUS_ID);
+    const stored = get('hc_a');
     id ||= stored || newId();
     // Written only on a change: a tab must not write back an id another tab has just replaced.
-    if (id != stored) set(ANONYMOUS_ID, id);
+    if (id != stored) set('hc_a', id);
     return id;
   };
   const off = () => {
-    const o = get(OPT_OUT);
+    const o = get('hc_o');
     return dead || o == '1' || (o != '0' && env.dnt);
   };
 
@@ -140,14 +138,14 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     const e: HeadcountEvent = JSON.parse(
       JSON.stringify({
         type,
-        userId: get(USER_ID) || undefined,
+        userId: get('hc_u') || undefined,
         timestamp: iso(t),
         context: env.ctx(),
         ...fields,
       }),
     );
     // The visitor is read once the session is decided: one created by the tab that won the start is everybody's.
-    const add = (s?: SessionRecord) => {
+    const add = (s: Current) => {
       const k = newId();
       e.messageId ||= k;
       e.anonymousId = anonymousId();
@@ -301,21 +299,21 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   // Starting is atomic across tabs: under the `s` lock a tab adopts the session another tab just
   // started instead of starting its own.
   const src = cfg.isKiosk ? '' : env.source();
-  let cur: SessionRecord | undefined;
+  let cur: Current;
   /** Last activity known to this tab: monotonic (for idle), and wall (for stamps: never before the session's last event). */
   let lastMono = 0;
   let lastWall = 0;
-  let sessionTimer: Timer | undefined;
-  let starting: Promise<SessionRecord | undefined> | 0 = 0;
+  let sessionTimer: Timer | null | undefined;
+  let starting: Promise<Current> | 0 = 0;
   /** Releases the lock that announces the session this tab started (see begin); a no-op once released. */
   let unannounce: (() => void) | 0 = 0;
   /** Sessions this tab saw end: an announcement of one of them may outlive it by a moment. */
   const gone: string[] = [];
 
-  const writeSession = (r: SessionRecord | null) => set(SESSION, r && JSON.stringify(r));
-  const readSession = (): SessionRecord | undefined => {
+  const writeSession = (r: SessionRecord | null) => set('hc_s', r && JSON.stringify(r));
+  const readSession = (): Current => {
     try {
-      return JSON.parse(get(SESSION) as string) || undefined;
+      return JSON.parse(get('hc_s') as string);
     } catch {}
   };
 
@@ -335,7 +333,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   const end = (reason: EndReason, t: number) => {
     const s = cur;
     if (!s) return false;
-    cur = undefined;
+    cur = null;
     gone.push(s.i);
     unannounce && unannounce();
     arm();
@@ -480,12 +478,12 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     track: serial((event, properties) => call('track', { event, properties })),
     page: serial((name, properties) => call('page', { name, properties })),
     identify: serial((userId, traits) => {
-      off() || (userId && set(USER_ID, userId), call('identify', { traits }));
+      off() || (userId && set('hc_u', userId), call('identify', { traits }));
     }),
     alias: serial((userId) => {
       if (off()) return;
-      const previousId = get(USER_ID) || anonymousId();
-      set(USER_ID, userId);
+      const previousId = get('hc_u') || anonymousId();
+      set('hc_u', userId);
       call('alias', { previousId });
     }),
     reset: serial(() => {
@@ -500,9 +498,9 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       endNow(reason);
     }),
     flush: flushNow,
-    optOut: () => set(OPT_OUT, '1'),
+    optOut: () => set('hc_o', '1'),
     optIn() {
-      set(OPT_OUT, '0');
+      set('hc_o', '0');
       soon();
     },
     on(type, cb) {
@@ -514,7 +512,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     status: () => ({
       sessionId: (!dead && check()?.i) || null,
       // Read, never created here: a visitor is created with its first event, once the session start is decided across tabs.
-      anonymousId: get(ANONYMOUS_ID),
+      anonymousId: get('hc_a'),
       queued,
       sent,
       dropped,

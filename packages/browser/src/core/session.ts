@@ -15,5 +15,8 @@ export interface SessionRecord {
   t?: string;
 }
 
+/** The live session, if any (null or undefined: none). */
+export type Current = SessionRecord | null | undefined;
+
 /** The live session, or the one being started (decided under the cross-tab lock). */
-export type Live = SessionRecord | undefined | Promise<SessionRecord | undefined>;
+export type Live = Current | Promise<Current>;
