@@ -43,8 +43,6 @@ type Timer = (() => void) | 0;
 const iso = (t: number) => new Date(t).toISOString();
 /** Orders ids made in the same millisecond (shared by every client of the page). */
 let seq = 0;
-/** UTF-8 length without TextEncoder (not in the core's ES2020 lib): each escaped byte becomes one character. */
-const utf8Bytes = (s: string) => unescape(encodeURIComponent(s)).length;
 
 export function createCore(env: CoreEnv, cfg: Config): Core {
   const { kv: { read: get, write: set }, clock: now, mono, say: log } = env;
@@ -53,11 +51,12 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   let dropped = 0;
   let queued = 0;
   let attempt = 0;
-  let flushing: Promise<void> | 0 = 0;
-  let dead = false;
-  let flushTimer: Timer = 0;
-  let retryTimer: Timer = 0;
-  let pingTimer: Timer = 0;
+  // Promises, flags and timers start undefined (no initializer to ship): falsy, like the 0 they are reset to.
+  let flushing: Promise<void> | 0 | undefined;
+  let dead: boolean | undefined;
+  let flushTimer: Timer | undefined;
+  let retryTimer: Timer | undefined;
+  let pingTimer: Timer | undefined;
   let lastPresence = mono();
   /** Monotonic time of the last input handled (none yet: long ago, so the first is never thinned). */
   let lastInput = -1e9;
@@ -300,13 +299,16 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   // started instead of starting its own.
   const src = cfg.isKiosk ? '' : env.source();
   let cur: Current;
-  /** Last activity known to this tab: monotonic (for idle), and wall (for stamps: never before the session's last event). */
-  let lastMono = 0;
+  /**
+   * Last activity known to this tab: monotonic (for idle; set whenever `cur` is), and wall (for stamps: never before
+   * the session's last event).
+   */
+  let lastMono: number;
   let lastWall = 0;
   let sessionTimer: Timer | null | undefined;
-  let starting: Promise<Current> | 0 = 0;
+  let starting: Promise<Current> | 0 | undefined;
   /** Releases the lock that announces the session this tab started (see begin); a no-op once released. */
-  let unannounce: (() => void) | 0 = 0;
+  let unannounce: (() => void) | undefined;
   /** Sessions this tab saw end: an announcement of one of them may outlive it by a moment. */
   const gone: string[] = [];
 
@@ -529,7 +531,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     // Newest first: the oldest are the likeliest to be delivered already, by another tab or a flush.
     let size = 0;
     let j = mine.length;
-    while (j && (size += utf8Bytes(JSON.stringify(mine[j - 1]!.e)) + SENT_AT_BYTES) < KEEPALIVE_BYTES) j--;
+    // UTF-8 length without TextEncoder (not in the core's ES2020 lib): each escaped byte becomes one character.
+    while (j && (size += unescape(encodeURIComponent(JSON.stringify(mine[j - 1]!.e))).length + SENT_AT_BYTES) < KEEPALIVE_BYTES) j--;
     // Out of `mine` once handed over; their sentAt stays, should a flush send them again.
     const items = mine.splice(j);
     // ship never rejects: every failure is a verdict.
