@@ -6,20 +6,21 @@ import type { HeadcountClient, HeadcountOptions } from './core/api';
 import { startHeadcount, type QueuedCall } from './startHeadcount';
 
 type Stub = { q?: QueuedCall[] };
+/** `window` is named at each use: gzip matches the word, never a one-letter alias. */
+type Global = { headcount?: Stub | HeadcountClient };
 
 // Setup failing leaves the stub in place: calls keep queueing and nothing reaches the page.
 try {
-  const w = window as unknown as { headcount?: Stub | HeadcountClient };
   const script = document.currentScript as HTMLScriptElement | null;
-  const data = script?.dataset || {};
+  const data = script?.dataset;
   // data-write-key, data-kiosk, data-idle-timeout, data-batch-size, data-max-queue... are the options' own names;
   // configure() also reads data-max-session and data-respect-dnt.
-  w.headcount = startHeadcount(
+  (window as unknown as Global).headcount = startHeadcount(
     {
       ...data,
       // Default: the collector that served this script.
-      host: data.host ?? (script && new URL(script.src, location.href).origin),
+      host: data?.host ?? (script && new URL(script.src, location.href).origin),
     } as unknown as HeadcountOptions,
-    (w.headcount as Stub | undefined)?.q,
+    ((window as unknown as Global).headcount as Stub | undefined)?.q,
   );
 } catch {}

@@ -12,7 +12,7 @@ const byKey = (a: Item, b: Item): number => (a.k < b.k ? -1 : 1);
  * quota (what localStorage still holds is sent again after a reload: the collector dedupes it).
  */
 export const fallbackStore = (first: QueueStore | false, kv: KeyValue, key: string, cap = 1e3): QueueStore => {
-  let memory: Item[] | false = false;
+  let memory: Item[] | false | undefined;
   const load = (): Item[] => {
     try {
       return memory || JSON.parse(kv.read(key)!) || [];
