@@ -33,7 +33,7 @@ export function browserEnv(cfg: Config): CoreEnv {
     connected: () => navigator.onLine,
     ctx: pageContext(),
     attribution,
-    source: () => landingSource(attribution()),
+    source: landingSource(attribution()),
     dnt: cfg.honourDnt && doNotTrack(),
     say: cfg.verbose ? console.log.bind(console, '[headcount]') : () => {},
   };

@@ -297,7 +297,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   // and a tab re-reads it before ending anything, so one idle tab never ends a session another uses.
   // Starting is atomic across tabs: under the `s` lock a tab adopts the session another tab just
   // started instead of starting its own.
-  const src = cfg.isKiosk ? '' : env.source();
+  const src = cfg.isKiosk ? '' : env.source;
   let cur: Current;
   /**
    * Last activity known to this tab: monotonic (for idle; set whenever `cur` is), and wall (for stamps: never before

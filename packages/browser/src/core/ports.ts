@@ -56,7 +56,7 @@ export interface CoreEnv {
   /** utm parameters and click ids of the current URL, captured when a session starts. */
   attribution(): Attribution;
   /** This page's landing source when it is external (referrer from another site, utm campaign, click ids), else ''. */
-  source(): string;
+  source: string;
   /** Do Not Track or Global Privacy Control is on and the options honour it. */
   dnt: boolean;
   say(...args: unknown[]): void;

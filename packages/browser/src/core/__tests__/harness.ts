@@ -161,7 +161,7 @@ export function createWorld({ processes }: WorldOptions = {}) {
         connected: () => true,
         ctx: () => ({ page: { url: 'https://museum.test/', path: '/' } }),
         attribution: () => ({}),
-        source: () => '',
+        source: '',
         dnt: false,
         say: () => {},
         ...extra,

@@ -261,7 +261,7 @@ describe('landings', () => {
     const first = direct.core.client.status().sessionId;
     await advance(60_000);
 
-    const search = w.tab({}, { source: () => google });
+    const search = w.tab({}, { source: google });
     search.core.autoPage();
     await settle();
     const second = search.core.client.status().sessionId;
@@ -270,7 +270,7 @@ describe('landings', () => {
     expect(end!.context!.sessionId).toBe(first);
     expect(end!.properties).toEqual({ reason: 'new_source', durationSeconds: 0 });
 
-    w.tab({}, { source: () => google }).core.autoPage(); // the same landing again
+    w.tab({}, { source: google }).core.autoPage(); // the same landing again
     w.tab().core.autoPage(); // an internal page
     await settle();
     expect(tracks(w.queuedEvents(), 'Session Ended')).toHaveLength(1);
