@@ -1,10 +1,7 @@
 /** Cross-tab locks with the Web Locks API; where it is missing or refuses, `fn` runs unlocked and the callers cope. */
 export function webLock(prefix: string): (name: string, fn: () => unknown) => Promise<unknown> {
-  return async (name, fn) => {
-    const locks = navigator.locks;
-    // The functions run under a lock never reject, so a rejection here is a refused request.
-    return locks ? locks.request(prefix + name, fn).catch(fn) : fn();
-  };
+  // The functions run under a lock never reject, so a rejection here is a refused request.
+  return async (name, fn) => navigator.locks?.request(prefix + name, fn).catch(fn) ?? fn();
 }
 
 /** Names (without `prefix`) of the locks held now whose names continue with `start`; undefined without Web Locks. */

@@ -337,7 +337,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     if (!s) return false;
     cur = null;
     gone.push(s.i);
-    unannounce && unannounce();
+    unannounce?.();
     arm();
     if (readSession()?.i === s.i) writeSession(null);
     const properties = { reason, durationSeconds: Math.max(0, t - s.s) / 1e3 };
