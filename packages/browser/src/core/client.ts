@@ -60,7 +60,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   let lastPresence = mono();
   /** Monotonic time of the last input handled (none yet: long ago, so the first is never thinned). */
   let lastInput = -1e9;
-  /** Monotonic time of the replayed call being made, if any. */
+  /** Monotonic time of the replayed call being made, if any: a call's time is `callAt ?? mono()`. */
   let callAt: number | undefined;
   /** This tab's events not yet acknowledged nor handed to an unload-safe send. */
   let mine: Item[] = [];
@@ -78,13 +78,13 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
    * A unique id that sorts by creation time: the queue's key (oldest first), the messageId, session and
    * visitor ids. The time part keeps the queue in order across tabs; ~80 random bits make collisions negligible.
    */
-  const newId = () => {
-    const part = () => env.rand().toString(36).slice(2, 10);
-    return (now() * 1e3 + (seq++ % 1e3)).toString(36) + '-' + part() + part();
-  };
-  /** `queued` from a store answer; a failed store keeps the last count. */
-  const count = (n: Promise<number>) => n.then((n) => (queued = n), log);
-  const at = () => callAt ?? mono();
+  const newId = () =>
+    (now() * 1e3 + (seq++ % 1e3)).toString(36) +
+    '-' +
+    env.rand().toString(36).slice(2, 10) +
+    env.rand().toString(36).slice(2, 10);
+  /** A queue write; `queued` from its answer (a failed write keeps the last count). */
+  const write = (items: Item[], keys: string[]) => env.queue.write(items, keys).then((n) => (queued = n), log);
   let offset = 0;
   /** Wall-clock time of monotonic instant `m`; the offset follows the clock's moves, not Date.now's rounding. */
   const wall = (m: number) => {
@@ -131,7 +131,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   };
 
   /** Records an event made at wall-clock time `t`; while a session is being started it joins that one when decided. */
-  const record = (type: EventType, fields: JsonObject, s: Live, t = wall(at())) => {
+  const record = (type: EventType, fields: JsonObject, s: Live, t = wall(callAt ?? mono())) => {
     if (off()) return;
     // A JSON snapshot: later changes to the caller's objects do not reach the queue; unserializable input throws here.
     const e: HeadcountEvent = JSON.parse(
@@ -164,7 +164,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           const items = pending;
           pending = [];
           // Write before send: a flush only ever reads from the queue. One transaction writes and counts.
-          await count(env.queue.write(items, []));
+          await write(items, []);
           soon();
           // A full batch or queue: flush now, or right after the flush in progress.
           if (queued >= cfg.perBatch || queued > cfg.cap) Promise.resolve(flushing).then(flush);
@@ -240,7 +240,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       // An unload send can be answered before its events were written: delete after the writes.
       await writes;
       // Delete only what the collector acknowledged or refused for good.
-      await count(env.queue.write([], done));
+      await write([], done);
     }
     if (retry == null) attempt = 0;
     else
@@ -267,7 +267,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
             const old = await env.queue.head(n - cfg.cap);
             const keys = old.map((i) => i.k);
             forget(keys);
-            await count(env.queue.write([], keys));
+            await write([], keys);
             old.forEach((i) => drop(i.e, { code: 'queue_full' }));
           }
           for (let round = ROUNDS; !retryTimer && !dead; ) {
@@ -453,14 +453,14 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   const serial = <A extends unknown[]>(fn: (...args: A) => void) => {
     const wrapped = (...args: A): void => {
       if (!starting) return fn(...args);
-      const m = at();
+      const m = callAt ?? mono();
       starting.then(() => run(m, () => wrapped(...args)));
     };
     return wrapped;
   };
 
   const call = (type: EventType, fields: JsonObject) => {
-    off() || record(type, fields, touch(false, at()));
+    off() || record(type, fields, touch(false, callAt ?? mono()));
   };
 
   /** Presence: at most every 60 s, only when there was input after the last event, only while visible. */
@@ -494,7 +494,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     startSession: serial(() => {
       if (off()) return;
       endNow('manual');
-      begin(at());
+      begin(callAt ?? mono());
     }),
     endSession: serial((reason = 'manual') => {
       endNow(reason);
@@ -542,7 +542,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   // A landing from a new source starts a new visit (web mode).
   if (check() && src && cur!.t !== src) end('new_source', lastWall);
   // Events left by earlier pages (or other tabs) go out on the first interval.
-  count(env.queue.write([], []));
+  write([], []);
   soon();
 
   return {
