@@ -102,11 +102,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       }
     });
   };
-  /** A new visitor: kiosk sessions and reset() forget who was there. */
-  const rotate = () => {
-    anonymousId(newId());
-    set('hc_u', null);
-  };
   /** The visitor's anonymousId, created when there is none; adopts `id` (another tab's, decided with the session) when given. */
   const anonymousId = (id?: string | null) => {
     const stored = get('hc_a');
@@ -124,10 +119,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   const drop = (event: HeadcountEvent, { code: reason, message }: { code: string; message?: string }) => {
     dropped++;
     emit('drop', { reason, message, event });
-  };
-  const forget = (keys: string[]) => {
-    mine = mine.filter((i) => !keys.includes(i.k));
-    keys.forEach((k) => delete born[k]);
   };
 
   /** Records an event made at wall-clock time `t`; while a session is being started it joins that one when decided. */
@@ -236,7 +227,9 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     };
     await post(items);
     if (done[0]) {
-      forget(done);
+      // Forgotten here (not sent again at unload, no sentAt kept).
+      mine = mine.filter((i) => !done.includes(i.k));
+      done.forEach((k) => delete born[k]);
       // An unload send can be answered before its events were written: delete after the writes.
       await writes;
       // Delete only what the collector acknowledged or refused for good.
@@ -266,7 +259,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           if (n > cfg.cap) {
             const old = await env.queue.head(n - cfg.cap);
             const keys = old.map((i) => i.k);
-            forget(keys);
+            mine = mine.filter((i) => !keys.includes(i.k));
+            keys.forEach((k) => delete born[k]);
             await write([], keys);
             old.forEach((i) => drop(i.e, { code: 'queue_full' }));
           }
@@ -284,13 +278,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       .then(() => {
         flushing = 0;
       }));
-
-  /** Sends now, even while a retry is pending. */
-  const flushNow = () => {
-    retryTimer && retryTimer();
-    retryTimer = 0;
-    return flush();
-  };
 
   // Sessions. The current session lives in shared storage so every tab of the origin uses the same one;
   // idle time is measured per tab on the monotonic clock, every activity is written to the shared record,
@@ -344,7 +331,11 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     const ended = { sessionId: s.i, anonymousId: anonymousId(), ...properties };
     // A fixed messageId: two tabs ending the same session are stored once.
     record('track', { event: 'Session Ended', properties, messageId: s.i + '-end' }, s, t);
-    if (cfg.isKiosk || reason == 'reset') rotate();
+    // A new visitor: kiosk sessions and reset() forget who was there.
+    if (cfg.isKiosk || reason == 'reset') {
+      anonymousId(newId());
+      set('hc_u', null);
+    }
     emit('sessionend', ended);
     return true;
   };
@@ -429,12 +420,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     return cur;
   };
 
-  /** Ends the live session now; returns whether there was one. */
-  const endNow = (reason: EndReason) => {
-    sync();
-    return end(reason, now());
-  };
-
   /** Runs `fn` as if called at monotonic time `m`. */
   const run = (m: number | undefined, fn: () => void) => {
     const was = callAt;
@@ -489,17 +474,26 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       call('alias', { previousId });
     }),
     reset: serial(() => {
-      endNow('reset') || rotate();
+      sync();
+      // Ending a session makes the new visitor; without one, it is made here.
+      end('reset', now()) || (anonymousId(newId()), set('hc_u', null));
     }),
     startSession: serial(() => {
       if (off()) return;
-      endNow('manual');
+      sync();
+      end('manual', now());
       begin(callAt ?? mono());
     }),
     endSession: serial((reason = 'manual') => {
-      endNow(reason);
+      sync();
+      end(reason, now());
     }),
-    flush: flushNow,
+    // Sends now, even while a retry is pending.
+    flush() {
+      retryTimer && retryTimer();
+      retryTimer = 0;
+      return flush();
+    },
     optOut: () => set('hc_o', '1'),
     optIn() {
       set('hc_o', '0');
@@ -564,7 +558,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     visibility: () => (env.visible() ? (check(), soon()) : unload()),
     reconnect() {
       attempt = 0;
-      flushNow();
+      client.flush();
     },
     replay: (t, fn) => run(t && mono() - Math.max(0, now() - t), fn),
     stops,
