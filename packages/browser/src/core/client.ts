@@ -299,7 +299,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   /** Sessions this tab saw end: an announcement of one of them may outlive it by a moment. */
   const gone: string[] = [];
 
-  const writeSession = (r: SessionRecord | null) => set('hc_s', r && JSON.stringify(r));
   const readSession = (): Current => {
     try {
       return JSON.parse(get('hc_s') as string);
@@ -326,7 +325,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     gone.push(s.i);
     unannounce?.();
     arm();
-    if (readSession()?.i === s.i) writeSession(null);
+    if (readSession()?.i === s.i) set('hc_s', null);
     const properties = { reason, durationSeconds: Math.max(0, t - s.s) / 1e3 };
     const ended = { sessionId: s.i, anonymousId: anonymousId(), ...properties };
     // A fixed messageId: two tabs ending the same session are stored once.
@@ -372,7 +371,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
         return asked.then(async (names) => {
           const told = names.map((name) => JSON.parse(name) as [SessionRecord, string]).find(([r]) => !gone.includes(r.i));
           if (told) {
-            writeSession(told[0]);
+            set('hc_s', JSON.stringify(told[0]));
             anonymousId(told[1]);
             if (check()) return;
           }
@@ -399,7 +398,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     const s = (cur = { i: newId(), s: t, l: t, a: env.attribution(), t: src });
     lastMono = m;
     lastWall = t;
-    writeSession(s);
+    set('hc_s', JSON.stringify(s));
     arm();
     record('track', { event: 'Session Started' }, s, t);
     // Kiosk: the page a person finds is the session's landing page.
@@ -407,8 +406,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     emit('sessionstart', { sessionId: s.i, anonymousId: visitor });
   };
 
-  /** Activity at monotonic time `m` (user input, or a tracked call): the live session, starting one when allowed. */
-  const touch = (input: boolean, m: number): Live => {
+  /** Activity at monotonic time `m` (user input, or a tracked call at its time): the live session, starting one when allowed. */
+  const touch = (input?: boolean, m = callAt ?? mono()): Live => {
     check();
     // Kiosk: only a person's input starts or extends a session; tracked calls just join it (they wait
     // while a start is pending: see serial).
@@ -416,7 +415,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     if (!cur) return begin(m);
     lastMono = Math.max(lastMono, m);
     cur.l = lastWall = Math.max(lastWall, wall(m));
-    writeSession(cur);
+    set('hc_s', JSON.stringify(cur));
     return cur;
   };
 
@@ -444,10 +443,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     return wrapped;
   };
 
-  const call = (type: EventType, fields: JsonObject) => {
-    off() || record(type, fields, touch(false, callAt ?? mono()));
-  };
-
   /** Presence: at most every 60 s, only when there was input after the last event, only while visible. */
   const ping = () => {
     pingTimer = 0;
@@ -462,16 +457,20 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   };
 
   const client: HeadcountClient = {
-    track: serial((event, properties) => call('track', { event, properties })),
-    page: serial((name, properties) => call('page', { name, properties })),
+    track: serial((event, properties) => {
+      off() || record('track', { event, properties }, touch());
+    }),
+    page: serial((name, properties) => {
+      off() || record('page', { name, properties }, touch());
+    }),
     identify: serial((userId, traits) => {
-      off() || (userId && set('hc_u', userId), call('identify', { traits }));
+      off() || (userId && set('hc_u', userId), record('identify', { traits }, touch()));
     }),
     alias: serial((userId) => {
       if (off()) return;
       const previousId = get('hc_u') || anonymousId();
       set('hc_u', userId);
-      call('alias', { previousId });
+      record('alias', { previousId }, touch());
     }),
     reset: serial(() => {
       sync();
