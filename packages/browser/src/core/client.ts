@@ -309,8 +309,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   const sync = () => {
     const r = readSession();
     // Lost a start race (no cross-tab lock): end ours rather than leave a session that never ends.
-    if (cur && r && r.i !== cur.i && Math.abs(r.s - cur.s) < 1e3) end('manual', lastWall);
-    if (r && (r.i !== cur?.i || r.l > lastWall)) {
+    if (cur && r && r.i != cur.i && Math.abs(r.s - cur.s) < 1e3) end('manual', lastWall);
+    if (r && (r.i != cur?.i || r.l > lastWall)) {
       lastWall = r.l;
       lastMono = mono() - Math.max(0, now() - r.l);
     }
@@ -325,7 +325,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     gone.push(s.i);
     unannounce?.();
     arm();
-    if (readSession()?.i === s.i) set('hc_s', null);
+    if (readSession()?.i == s.i) set('hc_s', null);
     const properties = { reason, durationSeconds: Math.max(0, t - s.s) / 1e3 };
     const ended = { sessionId: s.i, anonymousId: anonymousId(), ...properties };
     // A fixed messageId: two tabs ending the same session are stored once.
@@ -501,7 +501,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     on(type, cb) {
       (subs[type] ||= []).push(cb);
       return () => {
-        subs[type] = subs[type]!.filter((f) => f !== cb);
+        subs[type] = subs[type]!.filter((f) => f != cb);
       };
     },
     status: () => ({
@@ -533,7 +533,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   };
 
   // A landing from a new source starts a new visit (web mode).
-  if (check() && src && cur!.t !== src) end('new_source', lastWall);
+  if (check() && src && cur!.t != src) end('new_source', lastWall);
   // Events left by earlier pages (or other tabs) go out on the first interval.
   write([], []);
   soon();

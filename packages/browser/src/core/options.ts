@@ -43,7 +43,7 @@ export function configure(o: Settings): Config {
     interval: num(o.flushInterval, 2, 0) * 1e3,
     cap: num(o.maxQueue, 1e4),
     honourDnt: flag(o.respectDoNotTrack ?? o.respectDnt),
-    memory: o.storage === 'memory',
+    memory: o.storage == 'memory',
     verbose: flag(o.debug),
   };
 }
