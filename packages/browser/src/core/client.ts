@@ -363,26 +363,26 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
    */
   const begin = (m: number) =>
     (starting ||= env
-      .lock('s', () => {
+      .lock('s', async () => {
         if (check()) return;
+        // Without Web Locks (undefined) nothing is announced, and the start is decided at once (no await).
         const asked = env.lockNames('[');
-        // Without Web Locks nothing is announced: the start is decided at once.
-        if (!asked) return start(m);
-        return asked.then(async (names) => {
-          const told = names.map((name) => JSON.parse(name) as [SessionRecord, string]).find(([r]) => !gone.includes(r.i));
-          if (told) {
-            set('hc_s', JSON.stringify(told[0]));
-            anonymousId(told[1]);
-            if (check()) return;
-          }
-          start(m);
-          // Taken before 's' is released, so the next tab to hold 's' finds it. Named by its JSON: the only
-          // lock names that start with '['.
-          const name = JSON.stringify([cur, anonymousId()]);
-          await new Promise<void>((held) =>
-            env.lock(name, () => (held(), new Promise<void>((r) => env.later((unannounce = r), 5e3)))),
-          );
-        });
+        const told =
+          asked && (await asked).map((name) => JSON.parse(name) as [SessionRecord, string]).find(([r]) => !gone.includes(r.i));
+        if (told) {
+          set('hc_s', JSON.stringify(told[0]));
+          anonymousId(told[1]);
+          if (check()) return;
+        }
+        start(m);
+        // Taken before 's' is released, so the next tab to hold 's' finds it. Named by its JSON: the only
+        // lock names that start with '['.
+        asked &&
+          (await new Promise<void>((held) =>
+            env.lock(JSON.stringify([cur, anonymousId()]), () => (
+              held(), new Promise<void>((r) => env.later((unannounce = r), 5e3))
+            )),
+          ));
       })
       .catch(log)
       .then(() => {
