@@ -85,6 +85,16 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     env.rand().toString(36).slice(2, 10);
   /** A queue write; `queued` from its answer (a failed write keeps the last count). */
   const write = (items: Item[], keys: string[]) => env.queue.write(items, keys).then((n) => (queued = n), log);
+  /**
+   * Deletes acknowledged or dropped events: forgotten here (not sent again at unload, no sentAt kept), then from
+   * the queue once the writes in progress are done (an unload send can be answered before its events were written).
+   */
+  const remove = async (keys: string[]) => {
+    mine = mine.filter((i) => !keys.includes(i.k));
+    keys.forEach((k) => delete born[k]);
+    await writes;
+    await write([], keys);
+  };
   let offset = 0;
   /** Wall-clock time of monotonic instant `m`; the offset follows the clock's moves, not Date.now's rounding. */
   const wall = (m: number) => {
@@ -161,7 +171,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           if (queued >= cfg.perBatch || queued > cfg.cap) Promise.resolve(flushing).then(flush);
         });
     };
-    s && 'then' in s ? s.then(add) : add(s);
+    // A session being started is a promise; a record has no `then`.
+    (s as Promise<Current>)?.then ? (s as Promise<Current>).then(add) : add(s as Current);
   };
 
   const soon = () => {
@@ -226,15 +237,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       }
     };
     await post(items);
-    if (done[0]) {
-      // Forgotten here (not sent again at unload, no sentAt kept).
-      mine = mine.filter((i) => !done.includes(i.k));
-      done.forEach((k) => delete born[k]);
-      // An unload send can be answered before its events were written: delete after the writes.
-      await writes;
-      // Delete only what the collector acknowledged or refused for good.
-      await write([], done);
-    }
+    // Delete only what the collector acknowledged or refused for good.
+    done[0] && (await remove(done));
     if (retry == null) attempt = 0;
     else
       retryTimer ||= env.later(() => {
@@ -258,10 +262,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           const n = await env.queue.write([], []);
           if (n > cfg.cap) {
             const old = await env.queue.head(n - cfg.cap);
-            const keys = old.map((i) => i.k);
-            mine = mine.filter((i) => !keys.includes(i.k));
-            keys.forEach((k) => delete born[k]);
-            await write([], keys);
+            await remove(old.map((i) => i.k));
             old.forEach((i) => drop(i.e, { code: 'queue_full' }));
           }
           for (let round = ROUNDS; !retryTimer && !dead; ) {
