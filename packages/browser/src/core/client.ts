@@ -375,12 +375,24 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           anonymousId(told[1]);
           if (check()) return;
         }
-        start(m);
+        // Starts one at `m`, the activity that started it. The visitor is stored before the session: a tab that
+        // sees the session sees its visitor too.
+        const visitor = anonymousId();
+        const t = wall(m);
+        const s = (cur = { i: newId(), s: t, l: t, a: env.attribution(), t: src });
+        lastMono = m;
+        lastWall = t;
+        set('hc_s', JSON.stringify(s));
+        arm();
+        record('track', { event: 'Session Started' }, s, t);
+        // Kiosk: the page a person finds is the session's landing page.
+        if (cfg.isKiosk && cfg.pageviews) record('page', {}, s, t);
+        emit('sessionstart', { sessionId: s.i, anonymousId: visitor });
         // Taken before 's' is released, so the next tab to hold 's' finds it. Named by its JSON: the only
         // lock names that start with '['.
         asked &&
           (await new Promise<void>((held) =>
-            env.lock(JSON.stringify([cur, anonymousId()]), () => (
+            env.lock(JSON.stringify([s, visitor]), () => (
               held(), new Promise<void>((r) => env.later((unannounce = r), 5e3))
             )),
           ));
@@ -390,22 +402,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
         starting = 0;
         return cur;
       }));
-
-  /** Starts a session at monotonic time `m`, the activity that started it. */
-  const start = (m: number) => {
-    // The visitor is stored before the session: a tab that sees the session sees its visitor too.
-    const visitor = anonymousId();
-    const t = wall(m);
-    const s = (cur = { i: newId(), s: t, l: t, a: env.attribution(), t: src });
-    lastMono = m;
-    lastWall = t;
-    set('hc_s', JSON.stringify(s));
-    arm();
-    record('track', { event: 'Session Started' }, s, t);
-    // Kiosk: the page a person finds is the session's landing page.
-    if (cfg.isKiosk && cfg.pageviews) record('page', {}, s, t);
-    emit('sessionstart', { sessionId: s.i, anonymousId: visitor });
-  };
 
   /** Activity at monotonic time `m` (user input, or a tracked call at its time): the live session, starting one when allowed. */
   const touch = (input?: boolean, m = callAt ?? mono()): Live => {
