@@ -208,16 +208,21 @@ describe('script tag', () => {
     expect(b.requests[1]!.body.batch.map((e) => (e as TrackEvent).event)).toEqual(['Offline Tap']);
   });
 
-  it('only the collector\'s JSON acknowledges: ok must be exactly true (the minified check)', async () => {
+  it('only the collector\'s JSON acknowledges: ok must be exactly true, accepted a number (the minified check)', async () => {
+    const wrong = [{ ok: 1 }, { ok: 'true' }, { accepted: '2' }];
     let answers = 0;
-    const b = await load({ answer: (n) => (answers++ < 2 ? { ok: answers == 1 ? 1 : 'true', accepted: n, duplicates: 0, rejected: [] } : undefined) });
+    const b = await load({
+      answer: (n) => (answers < wrong.length ? { ok: true, accepted: n, duplicates: 0, rejected: [], ...wrong[answers++] } : undefined),
+    });
     await vi.advanceTimersByTimeAsync(2_000);
     expect(b.headcount.status()).toMatchObject({ queued: 2, sent: 0 });
     await b.headcount.flush();
     expect(b.headcount.status()).toMatchObject({ queued: 2, sent: 0 });
     await b.headcount.flush();
+    expect(b.headcount.status()).toMatchObject({ queued: 2, sent: 0 });
+    await b.headcount.flush();
     expect(b.headcount.status()).toMatchObject({ queued: 0, sent: 2 });
-    expect(b.requests.map((r) => r.body.batch.length)).toEqual([2, 2, 2]);
+    expect(b.requests.map((r) => r.body.batch.length)).toEqual([2, 2, 2, 2]);
   });
 
   it('data-respect-dnt with Do Not Track on records nothing', async () => {

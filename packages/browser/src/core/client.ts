@@ -212,7 +212,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       const error = answer?.error;
       // Only the collector's JSON acknowledges: a captive portal, a proxy page or an SPA's index.html answered with 200 is a
       // failure. `ok` must be exactly true: !!answer is true wherever ok can be read, and no literal the minifier turns into 1.
-      if (status < 300 && answer?.ok === !!answer && typeof answer.accepted == 'number') {
+      // `accepted` must be a number: only a number equals its own conversion (JSON has no NaN).
+      if (status < 300 && answer?.ok === !!answer && answer.accepted === +answer.accepted!) {
         const events: HeadcountEvent[] = [];
         part.forEach(({ k, e }, i) => {
           const r = answer.rejected?.find((x) => x.index === i);
