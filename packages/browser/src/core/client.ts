@@ -260,7 +260,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       .lock('q', async () => {
         try {
           if (off()) return;
-          const n = await env.queue.write([], []);
+          // The queue's size, also for status(); undefined if the store failed (then undefined > cap is false).
+          const n = (await write([], [])) as number;
           if (n > cfg.cap) {
             const old = await env.queue.head(n - cfg.cap);
             await remove(old.map((i) => i.k));
