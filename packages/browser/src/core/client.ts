@@ -320,8 +320,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     cur = r;
   };
 
-  /** Ends the live session at wall-clock time `t` (for `idle`: the last activity or event); false when there was none. */
-  const end = (reason: EndReason, t: number) => {
+  /** Ends the live session at wall-clock time `t` (now, or for `idle` the last activity or event); false when there was none. */
+  const end = (reason: EndReason, t = now()) => {
     const s = cur;
     if (!s) return false;
     cur = null;
@@ -474,17 +474,17 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     reset: serial(() => {
       sync();
       // Ending a session makes the new visitor; without one, it is made here.
-      end('reset', now()) || (anonymousId(newId()), set('hc_u', null));
+      end('reset') || (anonymousId(newId()), set('hc_u', null));
     }),
     startSession: serial(() => {
       if (off()) return;
       sync();
-      end('manual', now());
+      end('manual');
       begin(callAt ?? mono());
     }),
     endSession: serial((reason = 'manual') => {
       sync();
-      end(reason, now());
+      end(reason);
     }),
     // Sends now, even while a retry is pending.
     flush() {

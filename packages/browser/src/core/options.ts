@@ -21,7 +21,7 @@ export interface Config {
 
 /** A number option, or its default when absent or not a number, never below `min`. */
 const num = (value: unknown, fallback: number, min = 1): number =>
-  Math.max(min, value != null && value !== '' && +value === +value ? +value : fallback);
+  Math.max(min, (value ?? '') !== '' && +value! === +value! ? +value! : fallback);
 
 /** Booleans also come as attribute strings: present means true, except `"false"` and `"0"`. */
 const flag = (value: unknown, fallback = false): boolean => (value == null ? fallback : !['false', '0'].includes(value + ''));
