@@ -320,10 +320,10 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     cur = r;
   };
 
-  /** Ends the live session at wall-clock time `t` (now, or for `idle` the last activity or event); false when there was none. */
+  /** Ends the live session at wall-clock time `t` (now, or for `idle` the last activity or event); true, or nothing when there was none. */
   const end = (reason: EndReason, t = now()) => {
     const s = cur;
-    if (!s) return false;
+    if (!s) return;
     cur = null;
     gone.push(s.i);
     unannounce?.();
