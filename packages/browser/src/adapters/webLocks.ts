@@ -4,15 +4,15 @@ export function webLock(prefix: string): (name: string, fn: () => unknown) => Pr
   return async (name, fn) => navigator.locks?.request(prefix + name, fn).catch(fn) ?? fn();
 }
 
-/** Names (without `prefix`) of the locks held now whose names continue with `start`; undefined without Web Locks. */
-export const heldLocks = (prefix: string): ((start: string) => Promise<string[]> | undefined) => {
-  return (start) =>
+/** Names (without `prefix`) of the session announcements held now (names that continue with '['); undefined without Web Locks. */
+export const heldLocks = (prefix: string): (() => Promise<string[]> | undefined) => {
+  return () =>
     navigator.locks?.query().then(
       // A snapshot always lists what is held, and a lock always has a name (the types make both optional).
       (state) =>
         state
           .held!.map((l) => l.name!)
-          .filter((name) => name.startsWith(prefix + start))
+          .filter((name) => name.startsWith(prefix + '['))
           .map((name) => name.slice(prefix.length)),
       () => [],
     );

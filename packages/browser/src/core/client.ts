@@ -369,7 +369,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       .lock('s', async () => {
         if (check()) return;
         // Without Web Locks (undefined) nothing is announced, and the start is decided at once (no await).
-        const asked = env.lockNames('[');
+        const asked = env.lockNames();
         const told =
           asked && (await asked).map((name) => JSON.parse(name) as [SessionRecord, string]).find(([r]) => !gone.includes(r.i));
         if (told) {

@@ -47,8 +47,8 @@ export interface CoreEnv {
   send: Transport;
   /** Runs `fn` while holding the cross-tab lock `name` (`q`: the sender, `s`: session starts, `[...`: a start's announcement); never rejects for lack of locks. */
   lock(name: string, fn: () => unknown): Promise<unknown>;
-  /** Names (as given to `lock`) of the cross-tab locks held now that start with `prefix`; undefined without Web Locks. */
-  lockNames(prefix: string): Promise<string[]> | undefined;
+  /** Names (as given to `lock`) of the session announcements held now (the locks named with '['); undefined without Web Locks. */
+  lockNames(): Promise<string[]> | undefined;
   visible(): boolean;
   connected(): boolean;
   /** Page, device and library context at the time of the call. */

@@ -156,7 +156,7 @@ export function createWorld({ processes }: WorldOptions = {}) {
           return run;
         },
         // The lock manager is one for the whole world: what it holds is known at once, unlike storage.
-        lockNames: (prefix) => (processes?.locks ? Promise.resolve([...heldNow].filter((n) => n.startsWith(prefix))) : undefined),
+        lockNames: () => (processes?.locks ? Promise.resolve([...heldNow].filter((n) => n.startsWith('['))) : undefined),
         visible: () => visible,
         connected: () => true,
         ctx: () => ({ page: { url: 'https://museum.test/', path: '/' } }),
