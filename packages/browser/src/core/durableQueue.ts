@@ -8,10 +8,10 @@ const byKey = (a: Item, b: Item): number => (a.k < b.k ? -1 : 1);
  * Uses `first` while it works; items it cannot take go to a list kept whole as JSON under `key` of `kv`
  * (localStorage, which keeps in memory what it cannot write), and reads always merge both, so events a
  * fallback took on an earlier page are sent whichever store works now. Without `first` (`storage: 'memory'`,
- * tests) the list is the whole queue. Beyond `cap` items the list lives in memory, well under the origin's
+ * tests) the list is the whole queue. Beyond 1,000 items the list lives in memory, well under the origin's
  * quota (what localStorage still holds is sent again after a reload: the collector dedupes it).
  */
-export const fallbackStore = (first: QueueStore | false, kv: KeyValue, key: string, cap = 1e3): QueueStore => {
+export const fallbackStore = (first: QueueStore | false, kv: KeyValue, key: string): QueueStore => {
   let memory: Item[] | false | undefined;
   const load = (): Item[] => {
     try {
@@ -20,7 +20,7 @@ export const fallbackStore = (first: QueueStore | false, kv: KeyValue, key: stri
       return [];
     }
   };
-  const save = (items: Item[]) => (memory = items.length > cap && items) || kv.write(key, JSON.stringify(items));
+  const save = (items: Item[]) => (memory = items.length > 1e3 && items) || kv.write(key, JSON.stringify(items));
   /** `first`'s answer, or `none` when it fails (or there is none). */
   const ask = <T>(fn: (q: QueueStore) => Promise<T>, none: T) => (first ? fn(first).catch(() => none) : none);
   return {

@@ -9,7 +9,7 @@ import { memoryStorage } from './memoryStorage';
 
 const item = (k: string): Item => ({ k, e: { type: 'track', event: k, messageId: k, anonymousId: 'a' } as HeadcountEvent });
 /** The queue as the SDK builds it: a store in front of the localStorage list (key `hc_q`). */
-const withList = (first: QueueStore | false, cap?: number) => fallbackStore(first, localState(false), 'hc_q', cap);
+const withList = (first: QueueStore | false) => fallbackStore(first, localState(false), 'hc_q');
 const keys = async (q: QueueStore, n = 100) => (await q.head(n)).map((i) => i.k);
 const put = (q: QueueStore, items: Item[]) => q.write(items, []);
 const del = (q: QueueStore, ks: string[]) => q.write([], ks);
@@ -98,15 +98,15 @@ describe('indexedDbQueue', () => {
 });
 
 describe('localStorage list', () => {
-  it('is capped: beyond its cap the list lives in memory', async () => {
-    const q = withList(false, 2);
-    await put(q, [item('1')]);
-    await put(q, [item('2')]);
-    await put(q, [item('3')]);
-    expect(JSON.parse(storage.getItem('hc_q')!)).toHaveLength(2);
-    expect(await keys(q)).toEqual(['1', '2', '3']);
-    await del(q, ['1', '2']);
-    expect(JSON.parse(storage.getItem('hc_q')!)).toEqual([item('3')]);
+  it('is capped: beyond 1,000 items the list lives in memory', async () => {
+    const q = withList(false);
+    const full = Array.from({ length: 1000 }, (_, i) => item(String(i).padStart(4, '0')));
+    await put(q, full);
+    await put(q, [item('1000')]);
+    expect(JSON.parse(storage.getItem('hc_q')!)).toHaveLength(1000);
+    expect(await keys(q, 2000)).toEqual([...full.map((i) => i.k), '1000']);
+    await del(q, full.map((i) => i.k));
+    expect(JSON.parse(storage.getItem('hc_q')!)).toEqual([item('1000')]);
   });
 });
 
