@@ -9,7 +9,7 @@ import { buildIife } from './buildIife';
  * 5,037 to 4,895 bytes, and 4,608 is not reached with every behaviour kept. This is what it measures today,
  * so any growth fails.
  */
-const BUDGET = 4_738;
+const BUDGET = 4_737;
 
 it(`dist/headcount.js stays within ${BUDGET} bytes gzip -9`, async () => {
   const code = await buildIife();
