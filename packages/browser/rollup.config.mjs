@@ -68,7 +68,8 @@ export const iife = {
       // the DOM converts the numbers it is given for a boolean (a listener's capture, fetch's keepalive).
       // unsafe_comps: `a < b` may be written `b > a`, and `!(a < b)` as `a >= b`, which differ only for NaN (or an object's
       // valueOf): the values compared are numbers that are never NaN (clocks, counts, lengths, statuses, options through
-      // num()), except Retry-After's parse, whose `ms > 0 ? ms : 0` the minifier keeps as written (a negation is no shorter).
+      // num(); the queue's count is 0 when its store failed, a session record without its times is refused when read,
+      // and Retry-After's parse turns NaN into 0 with `|| 0`, not with a comparison).
       // lhs_constants: false keeps `x == "1"` rather than `"1" == x` (the same code; gzip finds more repeats).
       compress: {
         passes: 3,

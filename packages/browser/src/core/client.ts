@@ -260,8 +260,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       .lock('q', async () => {
         try {
           if (off()) return;
-          // The queue's size, also for status(); undefined if the store failed (then undefined > cap is false).
-          const n = (await write([], [])) as number;
+          // The queue's size, also for status(); 0 if the store failed (nothing to cap).
+          const n = (await write([], [])) || 0;
           if (n > cfg.cap) {
             const old = await env.queue.head(n - cfg.cap);
             await remove(old.map((i) => i.k));
@@ -304,7 +304,9 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
 
   const readSession = (): Current => {
     try {
-      return JSON.parse(get('hc_s') as string);
+      const r = JSON.parse(get('hc_s') as string);
+      // Another script's value or another shape under the key is no session: its times would be NaN, its timer spin.
+      return r.i && r.s + r.l > 0 ? r : null;
     } catch {}
   };
 

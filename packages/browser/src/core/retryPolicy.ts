@@ -15,5 +15,6 @@ export function retryDelay(attempt: number, random: number, retryAfterMs: number
 export function parseRetryAfter(header: string | null | undefined, now: number): number {
   // Absent: null and '' are the number 0, undefined parses as no date.
   const ms = +header! === +header! ? +header! * 1e3 : Date.parse(header!) - now;
-  return ms > 0 ? ms : 0;
+  // NaN (unreadable) and a past date are 0, whatever way a minifier writes the comparison.
+  return Math.max(ms, 0) || 0;
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { webLock } from '../webLocks';
+import { heldLocks, webLock } from '../webLocks';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -33,5 +33,20 @@ describe('webLock', () => {
     vi.stubGlobal('navigator', { locks: { request: () => Promise.reject(new DOMException('opaque origin', 'SecurityError')) } });
     await webLock('headcount')('q', fn);
     expect(fn).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('heldLocks', () => {
+  it("lists the session announcements held under its own prefix (names that continue with '['), without the prefix", async () => {
+    const held = ['headcount[{"i":"s1"},"a1"]', 'headcountq', 'headcounts', 'other[{"i":"s2"},"a2"]', '[{"i":"s3"},"a3"]'];
+    vi.stubGlobal('navigator', { locks: { query: async () => ({ held: held.map((name) => ({ name })), pending: [] }) } });
+    expect(await heldLocks('headcount')()).toEqual(['[{"i":"s1"},"a1"]']);
+  });
+
+  it('answers undefined without Web Locks and an empty list when the query fails', async () => {
+    vi.stubGlobal('navigator', {});
+    expect(heldLocks('headcount')()).toBeUndefined();
+    vi.stubGlobal('navigator', { locks: { query: () => Promise.reject(new DOMException('opaque origin', 'SecurityError')) } });
+    expect(await heldLocks('headcount')()).toEqual([]);
   });
 });

@@ -38,6 +38,26 @@ describe('web sessions', () => {
     expect(opened!.timestamp).toBe(new Date(START).toISOString());
   });
 
+  it.each(['{"i":"old"}', '{"i":"old","s":"x","l":1}', '"5"', '{}', 'not json'])(
+    'takes a shared session record it cannot use (%s) for none: a new session starts and ends at its idle timeout',
+    async (stored) => {
+      const w = offlineWorld();
+      w.storage.set('hc_s', stored);
+      const { core } = w.tab({ idleTimeout: 1800 });
+      core.client.track('A');
+      await settle();
+      expect(started(w)).toHaveLength(1);
+      const id = core.client.status().sessionId;
+      expect(id).toBeTruthy();
+      expect(id).not.toBe('old');
+      // A deadline computed from missing times is NaN: its timer would fire at once, again and again.
+      await advance(30 * MIN - 1);
+      expect(ended(w)).toHaveLength(0);
+      await advance(1);
+      expect(ended(w).map((e) => e.properties)).toEqual([{ reason: 'idle', durationSeconds: 0 }]);
+    },
+  );
+
   it('ends exactly at idleTimeout, stamped at the last activity, and the next activity starts a new one', async () => {
     const w = offlineWorld();
     const { core } = w.tab({ idleTimeout: 1800 });
