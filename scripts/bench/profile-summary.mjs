@@ -101,7 +101,7 @@ function readProfile(file) {
 export function summarizeSqlTimings(file, log, { window, windows, title } = {}) {
   const t = JSON.parse(readFileSync(file, 'utf8'));
   const inside = within({ window, windows });
-  log(`SQL as the collector saw it${title ? `, ${title}` : ''} (wall time, lock and pool waits included; up to 2 commits at once)`);
+  log(`SQL as the collector saw it${title ? `, ${title}` : ''} (wall time, lock and pool waits included; commits in flight overlap, as many as ingest runs at once)`);
   // Samples are cumulative [at, idle, active]: add up the steps whose both ends are inside.
   let idle = 0;
   let active = 0;
