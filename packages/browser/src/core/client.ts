@@ -71,6 +71,12 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   let born: Record<string, number> = {};
   /** Events waiting for the next queue write; writes run one at a time, each takes all that wait. */
   let pending: Item[] = [];
+  /**
+   * Keys of the events an unload send has in flight (it runs outside the sender lock): the cap never drops them. Each
+   * leaves once its send is answered and what was acknowledged is deleted from the queue, so a cap reading the queue
+   * meanwhile never takes an acknowledged event for an unsent one. A sendBeacon has no answer: its events leave at once.
+   */
+  let flying: string[] = [];
   let writes: Promise<unknown> = Promise.resolve();
   const stops: Core['stops'] = [];
 
@@ -263,7 +269,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           // The queue's size, also for status(); 0 if the store failed (nothing to cap).
           const n = (await write([], [])) || 0;
           if (n > cfg.cap) {
-            const old = await env.queue.head(n - cfg.cap);
+            // An unload send's events may be stored any moment: the oldest others go instead.
+            const old = (await env.queue.head(n - cfg.cap + flying.length)).filter((i) => !flying.includes(i.k)).slice(0, n - cfg.cap);
             await remove(old.map((i) => i.k));
             old.forEach((i) => drop(i.e, { code: 'queue_full' }));
           }
@@ -529,8 +536,10 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     while (j && (size += unescape(encodeURIComponent(JSON.stringify(mine[j - 1]!.e))).length + SENT_AT_BYTES) < KEEPALIVE_BYTES) j--;
     // Out of `mine` once handed over; their sentAt stays, should a flush send them again.
     const items = mine.splice(j);
+    const keys = items.map((i) => i.k);
+    flying = flying.concat(keys);
     // ship never rejects: every failure is a verdict.
-    items[0] && ship(items, true);
+    items[0] && ship(items, true).then(() => (flying = flying.filter((k) => !keys.includes(k))));
   };
 
   // A landing from a new source starts a new visit (web mode).

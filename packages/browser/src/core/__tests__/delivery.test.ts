@@ -1,6 +1,6 @@
 import type { DropInfo } from '../api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { acceptAll, advance, createWorld, ok, settle, type SentRequest } from './harness';
+import { acceptAll, advance, createWorld, ok, settle, type Answer, type SentRequest } from './harness';
 
 const START = Date.UTC(2026, 10, 22, 10, 0, 0);
 
@@ -260,6 +260,34 @@ describe('queue cap', () => {
       ['queue_full', 'E2'],
     ]);
     expect(core.client.status()).toMatchObject({ queued: 5, dropped: 4 });
+  });
+
+  it('never drops an event an unload send has in flight: the next oldest go instead', async () => {
+    const w = createWorld();
+    let answerUnload: (() => void) | undefined;
+    // Regular sends fail (offline); the unload send hangs until answered, then is acknowledged.
+    w.respond((req) =>
+      req.keepalive
+        ? new Promise((resolve) => (answerUnload = () => resolve(acceptAll(req) as Answer)))
+        : Promise.reject(new TypeError('offline')),
+    );
+    const { core } = w.tab({ maxQueue: 5 });
+    const drops: DropInfo[] = [];
+    core.client.on('drop', (d) => drops.push(d));
+    core.client.track('E0');
+    core.client.track('E1');
+    await settle();
+    core.unload(); // Session Started, E0, E1 go out and stay queued until acknowledged
+    await settle();
+    expect(answerUnload).toBeDefined();
+    for (let i = 2; i < 8; i++) core.client.track(`E${i}`);
+    await settle();
+    // Nine queued, four over the cap: the oldest not in flight are dropped.
+    expect(drops.map((d) => (d.event as { event: string }).event)).toEqual(['E2', 'E3', 'E4', 'E5']);
+    answerUnload!();
+    await settle();
+    expect(names(w.queuedEvents())).toEqual(['E6', 'E7']);
+    expect(core.client.status()).toMatchObject({ sent: 3, dropped: 4 });
   });
 });
 
