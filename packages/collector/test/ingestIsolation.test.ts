@@ -36,9 +36,9 @@ describe('a request the database refuses, grouped with others', () => {
     // The events reach the database as COPY rows (tab-separated, the anonymousId a field of its own).
     const guard = (tx: Transaction): Transaction => ({
       ...tx,
-      copyFrom: async (copies, around) => {
+      copyFrom: async (copies, around, next) => {
         const text = copies.find((c) => c.sql.includes('COPY events '))?.rows;
-        if (text === undefined) return tx.copyFrom(copies, around);
+        if (text === undefined) return tx.copyFrom(copies, around, next);
         seenGroups.push(['poison', 'bystander'].filter((m) => text.includes(m)));
         // The first write is slow, so the requests behind it queue up and share the next commit.
         if (text.includes('\tbug\t')) throw new TypeError('cannot read properties of undefined');
@@ -46,7 +46,7 @@ describe('a request the database refuses, grouped with others', () => {
         if (text.includes('poison')) {
           throw Object.assign(new Error('invalid input syntax for type json'), { code: '22P02' });
         }
-        return tx.copyFrom(copies, around);
+        return tx.copyFrom(copies, around, next);
       },
     });
     const db: Database = { ...real, transaction: (fn) => real.transaction((tx) => fn(guard(tx))) };

@@ -41,7 +41,7 @@ describe('Sentry reporting', () => {
       ...real,
       transaction: (fn) => real.transaction((tx) => fn({
         ...tx,
-        copyFrom: (copies, around) => (broken ? Promise.reject(new Error('column "oops" does not exist')) : tx.copyFrom(copies, around)),
+        copyFrom: (copies, around, next) => (broken ? Promise.reject(new Error('column "oops" does not exist')) : tx.copyFrom(copies, around, next)),
       })),
     };
     c = await startTestCollector('pglite', { db, deps: { reportError: reporter.report } });

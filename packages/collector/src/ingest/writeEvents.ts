@@ -33,7 +33,8 @@ const fromHeadcountSdk = (event: NormalizedEvent) => event.context.library?.name
 /**
  * Stores the events of several requests in the caller's transaction: dedupe, session placement,
  * the COPYs of the events and their messageIds, one statement per app for its sessions and identity links.
- * Returns each request's accepted/duplicate counts.
+ * Returns each request's accepted/duplicate counts. It may commit the transaction (with its last statements, in
+ * one round trip): nothing may run in it afterwards.
  */
 export async function writeEvents(tx: Transaction, requests: readonly WriteRequest[]): Promise<WriteResult[]> {
   const seen = new Set<string>();
@@ -76,20 +77,21 @@ export async function writeEvents(tx: Transaction, requests: readonly WriteReque
   }
   // A stable order keeps concurrent inserts of overlapping batches from deadlocking on the unique key.
   toStore.sort((a, b) => compareText(a.appId, b.appId) || compareText(a.event.messageId, b.event.messageId));
-  const skipped = await insertEvents(tx, toStore);
+  // When no stored session must be rebuilt, what follows the insert is known before it, should every event be new
+  // (the common case): it goes with the insert and the COMMIT, in one round trip.
+  const moved = [...rebuilds.values()].some((ids) => ids.size > 0);
+  if (!moved) for (const { placed } of apps.values()) for (const p of placed) p.isNew = true;
+  const { skipped, ranThen } = await insertEvents(tx, toStore, moved ? null : [...apps.values()].flatMap(({ app, placed }) => visitStatement(app, placed, new Set())));
 
-  for (const { app, placed } of apps.values()) {
-    // Every placed event but a ping was in the insert: new unless it skipped it.
-    for (const p of placed) p.isNew = p.event.type === 'ping' || !skipped.has(p.key);
-    const fresh = placed.filter((p) => p.isNew);
-    // Sessions whose stored events moved are rebuilt whole from the table, fresh events included.
-    const rebuild = rebuilds.get(app.id) ?? new Set<string>();
-    const inSessions = fresh.flatMap((p) => (p.sessionId === null || rebuild.has(p.sessionId) ? [] : [{ ...p, sessionId: p.sessionId }]));
-    // The sessions and the identity links of the fresh events, in one statement.
-    const statements = [sessionsUpsert(app.id, summarizeSessions(inSessions, originHostsOf(app))), ...linkStatements(app.id, fresh.map((p) => p.event))]
-      .filter((s): s is Statement => s !== null);
-    if (statements.length > 0) await run(tx, together(statements));
-    await rebuildSessions(tx, app, rebuild);
+  if (!ranThen) {
+    for (const { app, placed } of apps.values()) {
+      // Every placed event but a ping was in the insert: new unless it skipped it.
+      for (const p of placed) p.isNew = p.event.type === 'ping' || !skipped.has(p.key);
+      // Sessions whose stored events moved are rebuilt whole from the table, fresh events included.
+      const rebuild = rebuilds.get(app.id) ?? new Set<string>();
+      for (const statement of visitStatement(app, placed, rebuild)) await run(tx, statement);
+      await rebuildSessions(tx, app, rebuild);
+    }
   }
 
   return requests.map((_, i) => {
@@ -97,4 +99,16 @@ export async function writeEvents(tx: Transaction, requests: readonly WriteReque
     const accepted = placed.filter((p) => p.first && p.isNew).length;
     return { accepted, duplicates: placed.length - accepted };
   });
+}
+
+/**
+ * The statement folding an app's new events into its stored sessions (but those in `rebuild`, rebuilt whole after it)
+ * and identity links: none, or one.
+ */
+function visitStatement(app: App, placed: readonly Placed[], rebuild: ReadonlySet<string>): Statement[] {
+  const fresh = placed.filter((p) => p.isNew);
+  const inSessions = fresh.flatMap((p) => (p.sessionId === null || rebuild.has(p.sessionId) ? [] : [{ ...p, sessionId: p.sessionId }]));
+  const statements = [sessionsUpsert(app.id, summarizeSessions(inSessions, originHostsOf(app))), ...linkStatements(app.id, fresh.map((p) => p.event))]
+    .filter((s): s is Statement => s !== null);
+  return statements.length > 0 ? [together(statements)] : [];
 }

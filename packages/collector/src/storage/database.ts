@@ -1,4 +1,5 @@
 /** The one database interface the collector uses; PostgreSQL (`pg`) and embedded PGlite both implement it. */
+import type { Statement } from './statement';
 
 export interface Queryable {
   /**
@@ -19,13 +20,22 @@ export interface Copy {
   rows: string;
 }
 
+/** Prepared statements to run right after a COPY, and whether the transaction's COMMIT goes with them. */
+export interface AfterCopy {
+  statements: readonly Statement[];
+  /** The transaction ends with them: nothing else may run in it afterwards. */
+  commit: boolean;
+}
+
 /** One transaction's connection: statements, and bulk rows through COPY. */
 export interface Transaction extends Queryable {
   /**
    * Runs the `copies` in order, between `around.before` and `around.after` (statements without parameters: a
-   * SAVEPOINT and its RELEASE), in one round trip. Rejects with the first error: the statements after it did not run.
+   * SAVEPOINT and its RELEASE), then `next`'s statements and, when it says so, the COMMIT: in one round trip where
+   * the driver can (PostgreSQL, once the statements are prepared on the connection). Rejects with the first error:
+   * the statements after it did not run and nothing was committed.
    */
-  copyFrom(copies: readonly Copy[], around?: { before: string; after: string }): Promise<void>;
+  copyFrom(copies: readonly Copy[], around?: { before: string; after: string }, next?: AfterCopy): Promise<void>;
 }
 
 export interface Database extends Queryable {

@@ -1,6 +1,7 @@
 import { CopyRow, isoTime } from '../domain/copyRow';
 import { STORED_COLUMNS, type NormalizedEvent } from '../domain/normalizeEvent';
 import type { Transaction } from './database';
+import type { Statement } from './statement';
 import { compareText } from './lockOrder';
 
 export interface EventToStore {
@@ -45,20 +46,32 @@ WHERE NOT EXISTS (SELECT 1 FROM kept WHERE kept.app_id = named.app_id AND kept.k
 ORDER BY n
 ON CONFLICT (app_id, key) DO NOTHING`;
 
+/** What insertEvents did: the keys `${appId}\n${messageId}` of the rows it skipped as duplicates, and whether it ran `then`. */
+export interface Inserted {
+  skipped: Set<string>;
+  ranThen: boolean;
+}
+
 /**
  * Stores events: one COPY claims their messageIds and another writes them into `events` (PostgreSQL parses each
- * column by its type and writes a partition's rows together), both with the transaction's first write; when one
- * is already claimed (a client's retry, another writer's same event) the COPYs are undone and the claim is made
- * event by event, then only the newly claimed events are copied. Returns the keys `${appId}\n${messageId}` of the
- * rows skipped as duplicates.
+ * column by its type and writes a partition's rows together), then their shared contexts are stored, all with the
+ * transaction's first write. `then` (statements that hold only when every event is new, and end the transaction)
+ * goes in the same write, with the COMMIT. When a messageId is already claimed (a client's retry, another writer's
+ * same event) all of that is undone and the claim is made event by event, then only the newly claimed events are
+ * copied, and `then` is not run: the caller runs what holds for the events that were new.
  */
-export async function insertEvents(tx: Transaction, rows: readonly EventToStore[]): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
+export async function insertEvents(tx: Transaction, rows: readonly EventToStore[], then: readonly Statement[] | null): Promise<Inserted> {
+  if (rows.length === 0) return { skipped: new Set(), ranThen: false };
   let ids = '';
   for (const { appId, event } of rows) ids += `${appId}\t${new CopyRow().text(event.messageId)}\t${isoTime(event.receivedAt)}\n`;
+  const contexts = contextsStatement(rows);
   try {
     // Released at once: the rest of the transaction (row locks, session updates) runs in it, not in a subtransaction.
-    await tx.copyFrom([{ sql: COPY_IDS, rows: ids }, { sql: COPY_EVENTS, rows: eventRows(rows) }], { before: `SAVEPOINT ${SAVEPOINT}`, after: `RELEASE ${SAVEPOINT}` });
+    await tx.copyFrom(
+      [{ sql: COPY_IDS, rows: ids }, { sql: COPY_EVENTS, rows: eventRows(rows) }],
+      { before: `SAVEPOINT ${SAVEPOINT}`, after: `RELEASE ${SAVEPOINT}` },
+      { statements: [...(contexts ? [contexts] : []), ...(then ?? [])], commit: then !== null },
+    );
   } catch (err) {
     if (!isClaimedAlready(err)) throw err;
     await tx.exec(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE ${SAVEPOINT}`);
@@ -69,12 +82,11 @@ export async function insertEvents(tx: Transaction, rows: readonly EventToStore[
     );
     const skipped = new Set(found.map(({ n }) => n - 1));
     const claimed = rows.filter((_, i) => !skipped.has(i));
-    if (claimed.length > 0) await tx.copyFrom([{ sql: COPY_EVENTS, rows: eventRows(claimed) }]);
-    await storeContexts(tx, claimed);
-    return new Set(rows.filter((_, i) => skipped.has(i)).map((r) => `${r.appId}\n${r.event.messageId}`));
+    const claimedContexts = contextsStatement(claimed);
+    if (claimed.length > 0) await tx.copyFrom([{ sql: COPY_EVENTS, rows: eventRows(claimed) }], undefined, { statements: claimedContexts ? [claimedContexts] : [], commit: false });
+    return { skipped: new Set(rows.filter((_, i) => skipped.has(i)).map((r) => `${r.appId}\n${r.event.messageId}`)), ranThen: false };
   }
-  await storeContexts(tx, rows);
-  return new Set();
+  return { skipped: new Set(), ranThen: then !== null };
 }
 
 /**
@@ -89,17 +101,18 @@ function eventRows(rows: readonly EventToStore[]): string {
   return text;
 }
 
-async function storeContexts(tx: Transaction, rows: readonly EventToStore[]): Promise<void> {
+/** The statement storing (or locking) the shared contexts `rows` name, or null when they name none. */
+function contextsStatement(rows: readonly EventToStore[]): Statement | null {
   // As JSON text, each context's own JSON within it as it is (app ids and keys need no escaping).
   const contexts = new Map<string, string>();
   for (const { appId, event } of rows) {
     const shared = event.sharedContext;
     if (shared !== null && !contexts.has(`${appId}\n${shared.key}`)) contexts.set(`${appId}\n${shared.key}`, `{"app_id":"${appId}","key":"${shared.key}","context":${shared.json}}`);
   }
-  if (contexts.size === 0) return;
+  if (contexts.size === 0) return null;
   // App ids are base62 and keys hex: the text order is the (app, key) order.
   const sorted = [...contexts.entries()].sort(([a], [b]) => compareText(a, b)).map(([, json]) => json);
-  await tx.query(STORE_CONTEXTS, [`[${sorted.join(',')}]`], 'hc_contexts');
+  return { sql: STORE_CONTEXTS, params: [`[${sorted.join(',')}]`], name: 'hc_contexts' };
 }
 
 /** The COPY into event_ids met a messageId already claimed (PostgreSQL's unique violation on its key). */

@@ -1,7 +1,8 @@
 import pg from 'pg';
-import { CopyIn } from './copyIn';
+import { Pipeline, type Step } from './pipeline';
 import type { Database, ListenHooks, Queryable, Transaction } from './database';
 import { DatabaseUnavailableError, isConnectionError } from './database';
+import type { Statement } from './statement';
 
 /** Server-side bounds on waiting, in milliseconds (0 turns one off). */
 export interface PostgresTimeouts {
@@ -49,12 +50,19 @@ function queryableOf(client: pg.Pool | pg.PoolClient | pg.Client): Queryable {
   };
 }
 
+/** Whether `client` has `statement` prepared under its name (pg's own record of what it parsed on the connection). */
+const isPrepared = (client: pg.PoolClient, { name, sql }: Statement) =>
+  (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements[name] === sql;
+
+const isText = (params: readonly unknown[]): params is ReadonlyArray<string | null> => params.every((p) => p === null || typeof p === 'string');
+
 /**
  * A transaction on `client`, opened by its first statement: BEGIN goes out alone before a parameterized statement,
- * or in the same message as COPY (the ingest path's first write: one round trip less per commit).
+ * or in the same write as COPY (the ingest path: its COPYs, the statements after them and the COMMIT are one round trip).
  */
 function transactionOf(client: pg.PoolClient) {
   let begun = false;
+  let committed = false;
   const begin = async () => {
     if (begun) return;
     begun = true;
@@ -70,13 +78,27 @@ function transactionOf(client: pg.PoolClient) {
       await begin();
       await queryable.exec(sql);
     },
-    async copyFrom(copies, around) {
-      const sql = [begun ? '' : 'BEGIN', around?.before ?? '', ...copies.map((c) => c.sql), around?.after ?? ''].filter((s) => s !== '').join('; ');
+    async copyFrom(copies, around, next) {
+      const steps: Step[] = [];
+      if (!begun) steps.push({ sql: 'BEGIN' });
       begun = true;
-      await client.query(new CopyIn(sql, copies.map((c) => c.rows))).done.catch(unavailable);
+      if (around) steps.push({ sql: around.before });
+      for (const { sql, rows } of copies) steps.push({ sql, rows });
+      if (around) steps.push({ sql: around.after });
+      // The statements after the COPYs go in the same write once the connection has them prepared (their first run
+      // prepares them, one round trip each); a plan made once per connection is worth more than a round trip.
+      const statements = next?.statements ?? [];
+      const along = statements.every((s) => isPrepared(client, s) && isText(s.params));
+      if (along) {
+        for (const { name, params } of statements) steps.push({ name, params: params as ReadonlyArray<string | null> });
+        if (next?.commit) steps.push({ sql: 'COMMIT' });
+      }
+      await client.query(new Pipeline(steps)).done.catch(unavailable);
+      if (along) committed = next?.commit ?? false;
+      else for (const { sql, params, name } of statements) await queryable.query(sql, params, name);
     },
   };
-  return { tx, begun: () => begun };
+  return { tx, begun: () => begun, committed: () => committed };
 }
 
 interface Subscriber extends ListenHooks {
@@ -183,7 +205,7 @@ export function openPostgres(options: PostgresOptions): Database {
       try {
         const opened = transactionOf(client);
         const result = await fn(opened.tx);
-        if (opened.begun()) await client.query('COMMIT');
+        if (opened.begun() && !opened.committed()) await client.query('COMMIT');
         client.removeListener('error', onError);
         client.release();
         return result;
