@@ -37,7 +37,7 @@ describe('a request the database refuses, grouped with others', () => {
     const guard = (tx: Transaction): Transaction => ({
       ...tx,
       copyFrom: async (copies, around, next) => {
-        const text = copies.find((c) => c.sql.includes('COPY events '))?.rows;
+        const text = copies.find((c) => c.sql.includes('COPY events '))?.rows.join('');
         if (text === undefined) return tx.copyFrom(copies, around, next);
         seenGroups.push(['poison', 'bystander'].filter((m) => text.includes(m)));
         // The first write is slow, so the requests behind it queue up and share the next commit.

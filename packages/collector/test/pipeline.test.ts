@@ -24,14 +24,15 @@ describe.runIf(backends().includes('postgres'))('a pipeline of statements in one
   });
 
   const send = (...steps: Step[]) => client.query(new Pipeline(steps)).done;
-  const copy = (sql: string, rows: string): Step => ({ sql, rows });
+  // The COPY text in pieces, as the collector sends it: they are written one after the other.
+  const copy = (sql: string, ...pieces: string[]): Step => ({ sql, rows: pieces });
   const rows = async () => (await client.query('SELECT n, s FROM t ORDER BY n')).rows;
   // The transaction status of PostgreSQL's last ReadyForQuery, as pg keeps it: 'I' idle, 'T' in a block. Read after a
   // pipeline resolved (on that ReadyForQuery); after an error, pg rejects before the ReadyForQuery comes.
   const status = () => (client as unknown as { _txStatus: string })._txStatus;
 
   it('stores every row, escapes and non-ASCII text included, and opens a transaction with the same write', async () => {
-    await send({ sql: 'BEGIN' }, copy('COPY t (n, s) FROM STDIN', '1\tcafé ☕\n2\ttab\\there\n3\t\\N\n'));
+    await send({ sql: 'BEGIN' }, copy('COPY t (n, s) FROM STDIN', '1\tcafé ', '☕\n2\ttab\\there\n', '3\t\\N\n'));
     expect(status()).toBe('T');
     await client.query('COMMIT');
     expect(await rows()).toEqual([{ n: 1, s: 'café ☕' }, { n: 2, s: 'tab\there' }, { n: 3, s: null }]);
@@ -113,7 +114,7 @@ describe.runIf(backends().includes('postgres'))('a transaction ending with copyF
 
   const count: Statement = { sql: 'INSERT INTO tally SELECT count(*) FROM t WHERE s = $1', params: ['x'], name: 'count_x' };
   const write = (rows: string) =>
-    db.transaction((tx) => tx.copyFrom([{ sql: 'COPY t (n, s) FROM STDIN', rows }], { before: 'SAVEPOINT a', after: 'RELEASE a' }, { statements: [count], commit: true }));
+    db.transaction((tx) => tx.copyFrom([{ sql: 'COPY t (n, s) FROM STDIN', rows: [rows] }], { before: 'SAVEPOINT a', after: 'RELEASE a' }, { statements: [count], commit: true }));
   const tallies = async () => (await db.query<{ n: number }>('SELECT n FROM tally')).map((r) => r.n);
 
   it('prepares the statements on their first run, then sends COPY, statements and COMMIT as one query', async () => {

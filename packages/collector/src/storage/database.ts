@@ -13,11 +13,12 @@ export interface Queryable {
 
 /**
  * `COPY table (columns) FROM STDIN` (`sql`) and its rows, in PostgreSQL's text format (tab-separated, `\N` for NULL,
- * backslash escapes): many rows parsed by their column types.
+ * backslash escapes): many rows parsed by their column types. The text comes in pieces, sent one after the other
+ * (joining them first would copy it all once more, and flattening a long concatenation costs more than writing it).
  */
 export interface Copy {
   sql: string;
-  rows: string;
+  rows: readonly string[];
 }
 
 /** Prepared statements to run right after a COPY, and whether the transaction's COMMIT goes with them. */

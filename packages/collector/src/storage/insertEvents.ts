@@ -62,8 +62,7 @@ export interface Inserted {
  */
 export async function insertEvents(tx: Transaction, rows: readonly EventToStore[], then: readonly Statement[] | null): Promise<Inserted> {
   if (rows.length === 0) return { skipped: new Set(), ranThen: false };
-  let ids = '';
-  for (const { appId, event } of rows) ids += `${appId}\t${new CopyRow().text(event.messageId)}\t${isoTime(event.receivedAt)}\n`;
+  const ids = rows.map(({ appId, event }) => `${appId}\t${new CopyRow().text(event.messageId)}\t${isoTime(event.receivedAt)}\n`);
   const contexts = contextsStatement(rows);
   try {
     // Released at once: the rest of the transaction (row locks, session updates) runs in it, not in a subtransaction.
@@ -90,15 +89,15 @@ export async function insertEvents(tx: Transaction, rows: readonly EventToStore[
 }
 
 /**
- * The events' COPY rows: each event's columns were serialized once at normalization; only the app, session and the
- * shared context's key are added here (app ids are generated base62, context keys hex: nothing to escape).
+ * The events' COPY rows, in pieces: each event's columns were serialized once at normalization; only the app, session
+ * and the shared context's key are added here (app ids are generated base62, context keys hex: nothing to escape).
  */
-function eventRows(rows: readonly EventToStore[]): string {
-  let text = '';
+function eventRows(rows: readonly EventToStore[]): string[] {
+  const pieces: string[] = [];
   for (const { appId, event, sessionId } of rows) {
-    text += `${appId}\t${sessionId === null ? '\\N' : new CopyRow().text(sessionId)}\t${event.sharedContext?.key ?? '\\N'}\t${event.copyRow}\n`;
+    pieces.push(`${appId}\t${sessionId === null ? '\\N' : new CopyRow().text(sessionId)}\t${event.sharedContext?.key ?? '\\N'}\t`, event.copyRow, '\n');
   }
-  return text;
+  return pieces;
 }
 
 /** The statement storing (or locking) the shared contexts `rows` name, or null when they name none. */

@@ -21,7 +21,7 @@ function transactionOf(tx: Transaction): Tx {
     async copyFrom(copies, around, next) {
       if (around) await tx.exec(around.before);
       // PGlite reads COPY's input from a blob it names /dev/blob.
-      for (const { sql, rows } of copies) await tx.query(sql.replace(/\bFROM STDIN\b/, "FROM '/dev/blob'"), [], { blob: new Blob([rows]) });
+      for (const { sql, rows } of copies) await tx.query(sql.replace(/\bFROM STDIN\b/, "FROM '/dev/blob'"), [], { blob: new Blob(rows as string[]) });
       if (around) await tx.exec(around.after);
       // In this process a statement costs no round trip; the COMMIT is the transaction's own, once `fn` returns.
       for (const { sql, params } of next?.statements ?? []) await tx.query(sql, params);

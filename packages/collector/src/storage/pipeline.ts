@@ -2,10 +2,10 @@ import type { Connection, Submittable } from 'pg';
 
 /**
  * One statement of a pipeline: SQL without parameters (parsed as it goes: BEGIN, SAVEPOINT, COPY, COMMIT), with the
- * rows of its `COPY … FROM STDIN` if it is one; or a statement already prepared on the connection, by name, with its
+ * rows of its `COPY … FROM STDIN` if it is one (its text in pieces); or a statement already prepared on the connection, by name, with its
  * parameters as text.
  */
-export type Step = { sql: string; rows?: string } | { name: string; params: ReadonlyArray<string | null> };
+export type Step = { sql: string; rows?: readonly string[] } | { name: string; params: ReadonlyArray<string | null> };
 
 /**
  * Statements in one write and one round trip, by the extended protocol with a single Sync: Parse, Bind and Execute
@@ -67,7 +67,7 @@ function encode(steps: readonly Step[]): Buffer {
       out.message(0x45, () => (out.cstring(''), out.int32(0))); // Execute the unnamed portal, every row
       if ('rows' in step && step.rows !== undefined) {
         const rows = step.rows;
-        out.message(0x64, () => out.text(rows)); // CopyData
+        out.message(0x64, () => rows.forEach((piece) => out.text(piece))); // CopyData
         out.message(0x63, () => {}); // CopyDone
       }
     }
