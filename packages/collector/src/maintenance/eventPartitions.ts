@@ -79,10 +79,7 @@ const LEFT_BY_A_FAILED_REBUILD = /_cc(new|old)\d*$/;
  * Returns the partition's name, or null when none is due.
  */
 export async function compactClosedPartition(session: Queryable, concurrently: boolean, now: Date): Promise<string | null> {
-  const due = (await partitions(session)).find(({ name, packed }) => {
-    const end = endOfPartition(name);
-    return !packed && end !== null && end.getTime() <= now.getTime() - COMPACT_AFTER_DAYS * 86_400_000;
-  });
+  const due = await partitionToCompact(session, now);
   if (!due) return null;
   const indexes = await session.query<{ name: string; relname: string; valid: boolean }>(
     `SELECT quote_ident(c.relname) AS name, c.relname, x.indisvalid AS valid FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
@@ -94,6 +91,14 @@ export async function compactClosedPartition(session: Queryable, concurrently: b
   await session.exec(`REINDEX TABLE ${concurrently ? 'CONCURRENTLY ' : ''}${due.name}`);
   await session.exec(`COMMENT ON TABLE ${due.name} IS '${PACKED}'`);
   return due.name;
+}
+
+/** The first month partition over for COMPACT_AFTER_DAYS and not packed yet, or null. */
+export async function partitionToCompact(db: Queryable, now: Date): Promise<{ name: string } | null> {
+  return (await partitions(db)).find(({ name, packed }) => {
+    const end = endOfPartition(name);
+    return !packed && end !== null && end.getTime() <= now.getTime() - COMPACT_AFTER_DAYS * 86_400_000;
+  }) ?? null;
 }
 
 async function partitions(tx: Queryable): Promise<Array<{ name: string; packed: boolean }>> {

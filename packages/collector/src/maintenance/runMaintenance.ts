@@ -1,7 +1,7 @@
 import { isDatabaseTimeout, type Database, type Queryable } from '../storage/database';
 import { createDeadLetterRepository, DEAD_LETTER_DAYS } from '../storage/deadLetterRepository';
 import { removeUnnamedContexts } from '../storage/eventsRepository';
-import { compactClosedPartition, maintainEventPartitions, type PartitionsResult } from './eventPartitions';
+import { compactClosedPartition, maintainEventPartitions, partitionToCompact, type PartitionsResult } from './eventPartitions';
 
 const DAY_MS = 86_400_000;
 // Any constant works: only one collector of those sharing a database runs maintenance at a time.
@@ -84,6 +84,8 @@ type Compaction = Pick<MaintenanceResult, 'compacted' | 'compactionFailed'>;
 
 async function runCompaction(db: Database, now: Date): Promise<Compaction | 'skipped'> {
   try {
+    // Most passes find no month to pack: asked on a pooled connection, they open none of their own.
+    if (!(await partitionToCompact(db, now))) return { compacted: null, compactionFailed: null };
     return await db.session(async (session) => {
       const [lock] = await session.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1) AS held', [MAINTENANCE_LOCK]);
       if (!lock?.held) return 'skipped' as const;
