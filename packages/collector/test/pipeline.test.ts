@@ -132,4 +132,13 @@ describe.runIf(backends().includes('postgres'))('a transaction ending with copyF
     expect(await tallies()).toEqual([1, 2]);
     expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM t'))[0]?.n).toBe(3);
   });
+
+  it('refuses a statement after the COMMIT that went with the last ones: it would run outside the transaction', async () => {
+    await expect(db.transaction(async (tx) => {
+      await tx.copyFrom([{ sql: 'COPY t (n, s) FROM STDIN', rows: ['9\tx\n'] }], undefined, { statements: [count], commit: true });
+      await tx.query('SELECT 1');
+    })).rejects.toThrow(/committed with its last statements/);
+    // What was sent before it is committed.
+    expect(await tallies()).toEqual([1, 2, 3]);
+  });
 });

@@ -20,8 +20,11 @@ export class Pipeline implements Submittable {
   readonly done: Promise<void>;
   private resolve!: () => void;
   private reject!: (err: Error) => void;
+  /** Encoded here, not in submit: should it throw, pg has not yet taken the connection for this query. */
+  private readonly message: Buffer;
 
-  constructor(private readonly steps: readonly Step[]) {
+  constructor(steps: readonly Step[]) {
+    this.message = encode(steps);
     this.done = new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -29,7 +32,7 @@ export class Pipeline implements Submittable {
   }
 
   submit(connection: Connection): void {
-    (connection as unknown as { stream: { write(b: Buffer): boolean } }).stream.write(encode(this.steps));
+    (connection as unknown as { stream: { write(b: Buffer): boolean } }).stream.write(this.message);
   }
 
   // pg calls these as the backend answers; everything went out at once, so there is nothing to do but wait.
@@ -40,16 +43,18 @@ export class Pipeline implements Submittable {
   handleDataRow(): void {}
   handlePortalSuspended(): void {}
   handleReadyForQuery(): void {
+    this.callback(null);
     this.resolve();
   }
 
   /** An ErrorResponse, or the connection lost: pg calls no handleReadyForQuery after it. */
   handleError(err: Error): void {
+    this.callback(err);
     this.reject(err);
   }
 
-  /** pg replaces this with its timeout bookkeeping when a query timeout is set. */
-  callback(): void {}
+  /** Called once the pipeline is over; pg wraps it with its timer's bookkeeping when a query timeout is set. */
+  callback(_err: Error | null): void {}
 }
 
 /** The frontend messages of `steps` and the closing Sync, in one buffer. */
@@ -96,7 +101,7 @@ function bind(out: Writer, statement: string, params: ReadonlyArray<string | nul
 class Writer {
   private buf: Buffer | null = null;
   private at = 0;
-  /** UTF-8 lengths of the strings measured in the first pass, in order, reused by the second. */
+  /** UTF-8 lengths of the parameters, measured in the first pass, in order, for their length prefixes in the second. */
   private readonly lengths: number[] = [];
   private next = 0;
 
@@ -141,19 +146,15 @@ class Writer {
 
   /** A parameter: its Int32 byte length, then its UTF-8 text. */
   sized(s: string): void {
-    const bytes = this.buf ? (this.lengths[this.next] as number) : Buffer.byteLength(s);
+    let bytes: number;
+    if (this.buf) bytes = this.lengths[this.next++] as number;
+    else this.lengths.push((bytes = Buffer.byteLength(s)));
     this.int32(bytes);
-    this.text(s);
+    this.at += this.buf ? this.buf.write(s, this.at) : bytes;
   }
 
   /** Writes `s` (second pass) or measures it (first pass); its byte count either way. */
   private utf8(s: string): number {
-    if (!this.buf) {
-      const bytes = Buffer.byteLength(s);
-      this.lengths.push(bytes);
-      return bytes;
-    }
-    this.next++;
-    return this.buf.write(s, this.at);
+    return this.buf ? this.buf.write(s, this.at) : Buffer.byteLength(s);
   }
 }

@@ -64,6 +64,8 @@ function transactionOf(client: pg.PoolClient) {
   let begun = false;
   let committed = false;
   const begin = async () => {
+    // After a COMMIT sent with the last statements, a statement would run outside the transaction: a bug, never silent.
+    if (committed) throw new Error('the transaction was committed with its last statements: nothing may run in it after them');
     if (begun) return;
     begun = true;
     await client.query('BEGIN').catch(unavailable);
@@ -79,6 +81,7 @@ function transactionOf(client: pg.PoolClient) {
       await queryable.exec(sql);
     },
     async copyFrom(copies, around, next) {
+      if (committed) throw new Error('the transaction was committed with its last statements: nothing may run in it after them');
       const steps: Step[] = [];
       if (!begun) steps.push({ sql: 'BEGIN' });
       begun = true;
