@@ -77,11 +77,11 @@ export async function writeEvents(tx: Transaction, requests: readonly WriteReque
   }
   // A stable order keeps concurrent inserts of overlapping batches from deadlocking on the unique key.
   toStore.sort((a, b) => compareText(a.appId, b.appId) || compareText(a.event.messageId, b.event.messageId));
-  // When no stored session must be rebuilt, what follows the insert is known before it, should every event be new
-  // (the common case): it goes with the insert and the COMMIT, in one round trip.
-  const moved = [...rebuilds.values()].some((ids) => ids.size > 0);
-  if (!moved) for (const { placed } of apps.values()) for (const p of placed) p.isNew = true;
-  const { skipped, ranThen } = await insertEvents(tx, toStore, moved ? null : [...apps.values()].flatMap(({ app, placed }) => visitStatement(app, placed, new Set())));
+  // When events are copied and no stored session must be rebuilt, what follows the insert is known before it, should
+  // every event be new (the common case): it goes with the insert and the COMMIT, in one round trip.
+  const ahead = toStore.length > 0 && ![...rebuilds.values()].some((ids) => ids.size > 0);
+  if (ahead) for (const { placed } of apps.values()) for (const p of placed) p.isNew = true;
+  const { skipped, ranThen } = await insertEvents(tx, toStore, ahead ? [...apps.values()].flatMap(({ app, placed }) => visitStatement(app, placed, new Set())) : null);
 
   if (!ranThen) {
     for (const { app, placed } of apps.values()) {

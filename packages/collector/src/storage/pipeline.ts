@@ -63,15 +63,12 @@ function encode(steps: readonly Step[]): Buffer {
   // Two passes over the same code: the first only measures (no buffer yet), the second writes.
   for (let pass = 0; pass < 2; pass++) {
     for (const step of steps) {
-      if ('sql' in step) {
-        out.message(0x50, () => (out.cstring(''), out.cstring(step.sql), out.int16(0))); // Parse: unnamed, no parameter types
-        bind(out, '', []);
-      } else {
-        bind(out, step.name, step.params);
-      }
+      const parsed = 'sql' in step;
+      if (parsed) out.message(0x50, () => (out.cstring(''), out.cstring(step.sql), out.int16(0))); // Parse: unnamed, no parameter types
+      bind(out, parsed ? '' : step.name, parsed ? [] : step.params);
       out.message(0x45, () => (out.cstring(''), out.int32(0))); // Execute the unnamed portal, every row
-      if ('rows' in step && step.rows !== undefined) {
-        const rows = step.rows;
+      const rows = parsed ? step.rows : undefined;
+      if (rows) {
         out.message(0x64, () => rows.forEach((piece) => out.text(piece))); // CopyData
         out.message(0x63, () => {}); // CopyDone
       }

@@ -63,9 +63,12 @@ const isText = (params: readonly unknown[]): params is ReadonlyArray<string | nu
 function transactionOf(client: pg.PoolClient) {
   let begun = false;
   let committed = false;
-  const begin = async () => {
-    // After a COMMIT sent with the last statements, a statement would run outside the transaction: a bug, never silent.
+  // After a COMMIT sent with the last statements, a statement would run outside the transaction: a bug, never silent.
+  const stillOpen = () => {
     if (committed) throw new Error('the transaction was committed with its last statements: nothing may run in it after them');
+  };
+  const begin = async () => {
+    stillOpen();
     if (begun) return;
     begun = true;
     await client.query('BEGIN').catch(unavailable);
@@ -81,7 +84,7 @@ function transactionOf(client: pg.PoolClient) {
       await queryable.exec(sql);
     },
     async copyFrom(copies, around, next) {
-      if (committed) throw new Error('the transaction was committed with its last statements: nothing may run in it after them');
+      stillOpen();
       const steps: Step[] = [];
       if (!begun) steps.push({ sql: 'BEGIN' });
       begun = true;
