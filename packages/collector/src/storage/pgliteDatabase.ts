@@ -32,7 +32,11 @@ function transactionOf(tx: Transaction): Tx {
 /** Embedded PGlite: the zero-setup default. `dataDir` undefined keeps everything in memory (tests). */
 export async function openPglite(dataDir?: string): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  return pgliteDatabase(await PGlite.create(dataDir));
+}
+
+/** The Database over an open PGlite instance (which the caller may still use, e.g. to dump its data directory). */
+export function pgliteDatabase(db: PGlite): Database {
   return {
     kind: 'pglite',
     ...queryableOf(db),

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openPglite } from '../../src/storage/pgliteDatabase';
 import { openPostgres } from '../../src/storage/postgresDatabase';
 import type { Database } from '../../src/storage/database';
 import { migrate, MIGRATIONS } from '../../src/storage/migrate';
+import { migrationState, openPgliteFrom } from './pgliteSnapshots';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -51,8 +51,9 @@ export async function createScratchDatabase(): Promise<{ url: string; drop: () =
 export async function openTestDatabase(backend: Backend, options: { upTo?: number } = {}): Promise<{ db: Database; url?: string; dispose: () => Promise<void> }> {
   const prepare = (db: Database) => (options.upTo === undefined ? migrate(db) : migratedTo(db, options.upTo));
   if (backend === 'pglite') {
-    const db = await openPglite();
-    await prepare(db);
+    // Started from a snapshot of the same state (pgliteSnapshots.ts): the same database, without initdb and migrations.
+    const state = options.upTo === undefined ? `migrate()\0${migrationState()}` : `migratedTo(${options.upTo})\0${migrationState(options.upTo)}`;
+    const db = await openPgliteFrom(state, prepare);
     return { db, dispose: () => db.close() };
   }
   const scratch = await createScratchDatabase();
