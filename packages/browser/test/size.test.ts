@@ -8,10 +8,12 @@ import { buildIife } from './buildIife';
  * Issue 3 asked for 5 KiB (5,120), reached; issue 16 asks for 4,608: its second pass took the bundle from
  * 5,037 to 4,895 bytes and its third to 4,737; refusing a stored session record without its times (whose NaN
  * deadline re-armed its timer at once, forever) and a NaN-proof Retry-After took 20 back: 4,757; keeping an unload send's events from the queue cap's drops (they were reported dropped and
- * stored) took 47 more: 4,804. 4,608 is not reached
- * with every behaviour kept. This is what it measures today, so any growth fails.
+ * stored) took 47 more: 4,804; a fourth pass (client methods and
+ * the ping written as expressions, one writer for the session record, the queue's excess and Retry-After each computed
+ * once, a measured module and property order) took it to 4,752. 4,608 is not reached with every behaviour kept.
+ * This is what it measures today, so any growth fails.
  */
-const BUDGET = 4_804;
+const BUDGET = 4_752;
 
 it(`dist/headcount.js stays within ${BUDGET} bytes gzip -9`, async () => {
   const code = await buildIife();

@@ -1,15 +1,16 @@
 /** Assembles the core's environment from the browser: clocks, timers, storage, transport, locks, page. */
+// Import order sets the script-tag bundle's layout (rollup emits modules in it): this one, measured, gzips smallest.
 import { captureAttribution } from '../core/attribution';
-import { fallbackStore } from '../core/durableQueue';
+import { pageContext } from './pageContext';
 import type { Config } from '../core/options';
 import type { CoreEnv } from '../core/ports';
 import { fetchTransport } from './fetchTransport';
-import { indexedDbQueue } from './indexedDbQueue';
-import { localState } from './localState';
-import { pageContext } from './pageContext';
-import { doNotTrack } from './privacy';
 import { landingSource } from './landingSource';
+import { localState } from './localState';
+import { fallbackStore } from '../core/durableQueue';
 import { heldLocks, webLock } from './webLocks';
+import { indexedDbQueue } from './indexedDbQueue';
+import { doNotTrack } from './privacy';
 
 const attribution = () => captureAttribution(new URLSearchParams(location.search) as unknown as Iterable<[string, string]>);
 
@@ -17,9 +18,10 @@ export function browserEnv(cfg: Config): CoreEnv {
   // Queue and lock are per write key: events must go out with the key of the app that recorded them.
   const name = 'hc_q' + cfg.writeKey;
   const kv = localState(cfg.memory);
+  // Members in the order that gzips smallest (measured; none has side effects when made).
   return {
-    clock: Date.now,
     mono: () => performance.now(),
+    clock: Date.now,
     // Beyond 2^31 ms setTimeout fires at once; a huge Retry-After or idleTimeout must not spin.
     later: (fn, ms) => clearTimeout.bind(null, setTimeout(fn, Math.min(ms, 2e9))),
     rand: Math.random,

@@ -45,7 +45,7 @@ const iso = (t: number) => new Date(t).toISOString();
 let seq = 0;
 
 export function createCore(env: CoreEnv, cfg: Config): Core {
-  const { kv: { read: get, write: set }, clock: now, mono, say: log } = env;
+  const { kv: { read: get, write: set }, clock: now, mono, say: log, later, lock } = env;
   const subs: Record<string, Array<(info: never) => void>> = {};
   let sent = 0;
   let dropped = 0;
@@ -70,7 +70,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
    */
   let born: Record<string, number> = {};
   /** Events waiting for the next queue write; writes run one at a time, each takes all that wait. */
-  let pending: Item[] = [];
+  const pending: Item[] = [];
   /**
    * Keys of the events an unload send has in flight (it runs outside the sender lock): the cap never drops them. Each
    * leaves once its send is answered and what was acknowledged is deleted from the queue, so a cap reading the queue
@@ -168,10 +168,9 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       // (so a track that starts a session writes Session Started and itself in one transaction).
       if (pending.push(item) < 2)
         writes = writes.then((): unknown => starting).then(async () => {
-          const items = pending;
-          pending = [];
-          // Write before send: a flush only ever reads from the queue. One transaction writes and counts.
-          await write(items, []);
+          // Write before send: a flush only ever reads from the queue. One transaction writes and counts (emptied in
+          // place: events recorded meanwhile wait for the next write).
+          await write(pending.splice(0), []);
           soon();
           // A full batch or queue: flush now, or right after the flush in progress.
           if (queued >= cfg.perBatch || queued > cfg.cap) Promise.resolve(flushing).then(flush);
@@ -182,7 +181,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   };
 
   const soon = () => {
-    flushTimer ||= env.later(() => {
+    flushTimer ||= later(() => {
       flushTimer = 0;
       flush();
     }, cfg.interval);
@@ -215,7 +214,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       // Went by sendBeacon: no verdict; the events stay queued and the collector dedupes a resend.
       if (!reply) return;
       const [status, answer, retryAfter] = reply as [number, Partial<IngestResponse & ErrorResponse>?, string?];
-      const error = answer?.error;
       // Only the collector's JSON acknowledges: a captive portal, a proxy page or an SPA's index.html answered with 200 is a
       // failure. `ok` must be exactly true: !!answer is true wherever ok can be read, and no literal the minifier turns into 1.
       // `accepted` must be a number: only a number equals its own conversion (JSON has no NaN).
@@ -228,7 +226,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
         });
         sent += events.length;
         events[0] && emit('send', { events, accepted: answer.accepted, duplicates: answer.duplicates! });
-      } else if (status == 413 || (status == 400 && error?.code)) {
+      } else if (status == 413 || (status == 400 && answer?.error?.code)) {
         // A 400 is the collector's verdict only with its error code (another 400 is retried like any
         // failure); a 413 means too large whoever answered it.
         if (part[1]) {
@@ -237,7 +235,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
           retry ?? (await post(part.slice(half)));
         } else {
           done.push(part[0]!.k);
-          drop(part[0]!.e, { code: 'payload_too_large', ...error });
+          drop(part[0]!.e, { code: 'payload_too_large', ...answer?.error });
         }
       } else {
         retry = parseRetryAfter(retryAfter, now());
@@ -248,7 +246,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     done[0] && (await remove(done));
     if (retry == null) attempt = 0;
     else
-      retryTimer ||= env.later(() => {
+      retryTimer ||= later(() => {
         retryTimer = 0;
         flush();
       }, retryDelay(attempt++, env.rand(), retry));
@@ -261,16 +259,17 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
    */
   const flush = (): Promise<void> =>
     flushing ||
-    (flushing = env
+    (flushing =
       // Never rejects, so a lock adapter may fall back to running it unlocked.
-      .lock('q', async () => {
+      lock('q', async () => {
         try {
           if (off()) return;
-          // The queue's size, also for status(); 0 if the store failed (nothing to cap).
-          const n = (await write([], [])) || 0;
-          if (n > cfg.cap) {
+          // How far the queue is over the cap: its size (also for status(); 0 if the store failed: nothing to cap)
+          // minus maxQueue, computed once for both of its uses.
+          const over = ((await write([], [])) || 0) - cfg.cap;
+          if (over > 0) {
             // An unload send's events may be stored any moment: the oldest others go instead.
-            const old = (await env.queue.head(n - cfg.cap + flying.length)).filter((i) => !flying.includes(i.k)).slice(0, n - cfg.cap);
+            const old = (await env.queue.head(over + flying.length)).filter((i) => !flying.includes(i.k)).slice(0, over);
             await remove(old.map((i) => i.k));
             old.forEach((i) => drop(i.e, { code: 'queue_full' }));
           }
@@ -302,7 +301,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
    */
   let lastMono: number;
   let lastWall = 0;
-  let sessionTimer: Timer | null | undefined;
+  /** Cancels the session's timer; never 0 (set from `cur && later(...)`), so `?.()` calls it. */
+  let sessionTimer: (() => void) | null | undefined;
   let starting: Promise<Current> | 0 | undefined;
   /** Releases the lock that announces the session this tab started (see begin); a no-op once released. */
   let unannounce: (() => void) | undefined;
@@ -316,6 +316,9 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       return r.i && r.s + r.l > 0 ? r : null;
     } catch {}
   };
+
+  /** Writes the shared session record (one writer for its three writes). */
+  const store = (r: SessionRecord) => set('hc_s', JSON.stringify(r));
 
   /** Mirrors the shared record; newer activity from another tab moves this tab's idle clock. */
   const sync = () => {
@@ -364,8 +367,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
 
   /** Wakes at the earliest of the live session's idle deadline and maximum duration; without one, only stops. */
   const arm = () => {
-    sessionTimer && sessionTimer();
-    sessionTimer = cur && env.later(check, Math.min(lastMono + cfg.idle - mono(), cur.s + cfg.maxDuration - now()));
+    sessionTimer?.();
+    sessionTimer = cur && later(check, Math.min(lastMono + cfg.idle - mono(), cur.s + cfg.maxDuration - now()));
   };
 
   /**
@@ -374,15 +377,15 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
    * named with the session and its visitor: the browser's lock manager is the same for every tab at once.
    */
   const begin = (m: number) =>
-    (starting ||= env
-      .lock('s', async () => {
+    (starting ||= lock('s', async () => {
         if (check()) return;
         // Without Web Locks (undefined) nothing is announced, and the start is decided at once (no await).
         const asked = env.lockNames();
+        // map() passes JSON.parse an index as the reviver, which it ignores (not a function).
         const told =
-          asked && (await asked).map((name) => JSON.parse(name) as [SessionRecord, string]).find(([r]) => !gone.includes(r.i));
+          asked && (await asked).map(JSON.parse as (name: string) => [SessionRecord, string]).find(([r]) => !gone.includes(r.i));
         if (told) {
-          set('hc_s', JSON.stringify(told[0]));
+          store(told[0]);
           anonymousId(told[1]);
           if (check()) return;
         }
@@ -393,7 +396,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
         const s = (cur = { i: newId(), s: t, l: t, a: env.attribution(), t: src });
         lastMono = m;
         lastWall = t;
-        set('hc_s', JSON.stringify(s));
+        store(s);
         arm();
         record('track', { event: 'Session Started' }, s, t);
         // Kiosk: the page a person finds is the session's landing page.
@@ -403,8 +406,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
         // lock names that start with '['.
         asked &&
           (await new Promise<void>((held) =>
-            env.lock(JSON.stringify([s, visitor]), () => (
-              held(), new Promise<void>((r) => env.later((unannounce = r), 5e3))
+            lock(JSON.stringify([s, visitor]), () => (
+              held(), new Promise<void>((r) => later((unannounce = r), 5e3))
             )),
           ));
       })
@@ -423,7 +426,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     if (!cur) return begin(m);
     lastMono = Math.max(lastMono, m);
     cur.l = lastWall = Math.max(lastWall, wall(m));
-    set('hc_s', JSON.stringify(cur));
+    store(cur);
     return cur;
   };
 
@@ -442,11 +445,11 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
    * Client calls wait, in order and keeping their time, while a session start is being decided across
    * tabs; one that finds another start pending when its turn comes (a startSession() before it) waits again.
    */
-  const serial = <A extends unknown[]>(fn: (...args: A) => void) => {
+  const serial = <A extends unknown[]>(fn: (...args: A) => unknown) => {
+    // Returns nothing whatever `fn` returns, so each method's body can be one expression.
     const wrapped = (...args: A): void => {
-      if (!starting) return fn(...args);
       const m = callAt ?? mono();
-      starting.then(() => run(m, () => wrapped(...args)));
+      starting ? starting.then(() => run(m, () => wrapped(...args))) : fn(...args);
     };
     return wrapped;
   };
@@ -456,45 +459,24 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     pingTimer = 0;
     if (lastInput > lastPresence) {
       const wait = lastPresence + PING_EVERY - mono();
-      if (wait > 0) pingTimer = env.later(ping, wait);
+      if (wait > 0) pingTimer = later(ping, wait);
       else if (env.visible()) {
-        const s = check();
-        s && record('ping', {}, s);
+        // check() returns the live session, `cur`.
+        check() && record('ping', {}, cur);
       }
     }
   };
 
   const client: HeadcountClient = {
-    track: serial((event, properties) => {
-      off() || record('track', { event, properties }, touch());
-    }),
-    page: serial((name, properties) => {
-      off() || record('page', { name, properties }, touch());
-    }),
-    identify: serial((userId, traits) => {
-      off() || (userId && set('hc_u', userId), record('identify', { traits }, touch()));
-    }),
-    alias: serial((userId) => {
-      if (off()) return;
-      const previousId = get('hc_u') || anonymousId();
-      set('hc_u', userId);
-      record('alias', { previousId }, touch());
-    }),
-    reset: serial(() => {
-      sync();
-      // Ending a session makes the new visitor; without one, it is made here.
-      end('reset') || (anonymousId(newId()), set('hc_u', null));
-    }),
-    startSession: serial(() => {
-      if (off()) return;
-      sync();
-      end('manual');
-      begin(callAt ?? mono());
-    }),
-    endSession: serial((reason = 'manual') => {
-      sync();
-      end(reason);
-    }),
+    track: serial((event, properties) => off() || record('track', { event, properties }, touch())),
+    page: serial((name, properties) => off() || record('page', { name, properties }, touch())),
+    identify: serial((userId, traits) => off() || (userId && set('hc_u', userId), record('identify', { traits }, touch()))),
+    // The previous id is read before the new one is stored, and the new one before the event is made.
+    alias: serial((userId) => off() || record('alias', { previousId: get('hc_u') || anonymousId() }, (set('hc_u', userId), touch()))),
+    // Ending a session makes the new visitor; without one, it is made here.
+    reset: serial(() => (sync(), end('reset') || (anonymousId(newId()), set('hc_u', null)))),
+    startSession: serial(() => off() || (sync(), end('manual'), begin(callAt ?? mono()))),
+    endSession: serial((reason = 'manual') => (sync(), end(reason))),
     // Sends now, even while a retry is pending.
     flush() {
       retryTimer && retryTimer();
@@ -542,8 +524,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     items[0] && ship(items, true).then(() => (flying = flying.filter((k) => !keys.includes(k))));
   };
 
-  // A landing from a new source starts a new visit (web mode).
-  if (check() && src && cur!.t != src) end('new_source', lastWall);
+  // A landing from a new source starts a new visit (web mode); without a session end() does nothing.
+  if (check()?.t != src && src) end('new_source', lastWall);
   // Events left by earlier pages (or other tabs) go out on the first interval.
   write([], []);
   soon();
@@ -557,7 +539,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       lastInput = t;
       // Input always finds a session: the live one, or one it starts.
       touch(true, t);
-      pingTimer ||= env.later(ping, 0);
+      pingTimer ||= later(ping, 0);
     },
     autoPage() {
       // Nothing after destroy (history wrappers outlive it) nor while opted out.
