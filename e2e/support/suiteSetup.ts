@@ -26,6 +26,15 @@ export interface ActionWindow {
  * Each event was stamped during its action, not when an outage ended: both the client's time and the
  * clock-corrected one (which may move by the request's network time) fall within the action's window.
  */
+/**
+ * When an outage ends: over a second after the last action, so that an event stamped at delivery instead of at its
+ * action would show in expectStampedDuring (waited for here, never assumed of how long the SDK's retries took).
+ */
+export async function recoveryTime(lastActionDone: number): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, lastActionDone + 1_100 - Date.now())));
+  return Date.now();
+}
+
 export function expectStampedDuring(
   events: ReadonlyArray<{ originalTimestamp: string | null; timestamp: string }>,
   windows: readonly ActionWindow[],

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileS
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import type { Database } from '../../src/storage/database';
 import { MIGRATIONS } from '../../src/storage/migrate';
 import { pgliteDatabase } from '../../src/storage/pgliteDatabase';
@@ -22,14 +22,16 @@ import { pgliteDatabase } from '../../src/storage/pgliteDatabase';
 const PGLITE_BUILD = createRequire(import.meta.url).resolve('@electric-sql/pglite');
 
 // PGlite's WebAssembly, compiled once per process, and its file bundle, read once: ~0.4 s less per database.
-let runtime: Promise<{ pgliteWasmModule: WebAssembly.Module; fsBundle: Blob }> | undefined;
-function pgliteRuntime(): Promise<{ pgliteWasmModule: WebAssembly.Module; fsBundle: Blob }> {
+type Runtime = Required<Pick<PGliteOptions, 'pgliteWasmModule' | 'fsBundle'>>;
+// Node's global; the collector's TypeScript declares no WebAssembly (no DOM library).
+const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<Runtime['pgliteWasmModule']> } };
+let runtime: Promise<Runtime> | undefined;
+function pgliteRuntime(): Promise<Runtime> {
   const dist = dirname(PGLITE_BUILD);
-  runtime ??= WebAssembly.compile(readFileSync(join(dist, 'pglite.wasm'))).then((pgliteWasmModule) => ({
+  return (runtime ??= wasm.compile(readFileSync(join(dist, 'pglite.wasm'))).then((pgliteWasmModule) => ({
     pgliteWasmModule,
     fsBundle: new Blob([readFileSync(join(dist, 'pglite.data'))]),
-  }));
-  return runtime;
+  })));
 }
 
 const PREFIX = 'headcount-test-pglite-';
