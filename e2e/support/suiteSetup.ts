@@ -23,10 +23,6 @@ export interface ActionWindow {
 }
 
 /**
- * Each event was stamped during its action, not when an outage ended: both the client's time and the
- * clock-corrected one (which may move by the request's network time) fall within the action's window.
- */
-/**
  * When an outage ends: over a second after the last action, so that an event stamped at delivery instead of at its
  * action would show in expectStampedDuring (waited for here, never assumed of how long the SDK's retries took).
  */
@@ -35,6 +31,10 @@ export async function recoveryTime(lastActionDone: number): Promise<number> {
   return Date.now();
 }
 
+/**
+ * Each event was stamped during its action, not when an outage ended: both the client's time and the
+ * clock-corrected one (which may move by the request's network time) fall within the action's window.
+ */
 export function expectStampedDuring(
   events: ReadonlyArray<{ originalTimestamp: string | null; timestamp: string }>,
   windows: readonly ActionWindow[],

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { openPostgres } from '../../src/storage/postgresDatabase';
 import type { Database } from '../../src/storage/database';
 import { migrate, MIGRATIONS } from '../../src/storage/migrate';
-import { migrationState, openPgliteFrom } from './pgliteSnapshots';
+import { openPgliteFrom } from './pgliteSnapshots';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -52,8 +52,7 @@ export async function openTestDatabase(backend: Backend, options: { upTo?: numbe
   const prepare = (db: Database) => (options.upTo === undefined ? migrate(db) : migratedTo(db, options.upTo));
   if (backend === 'pglite') {
     // Started from a snapshot of the same state (pgliteSnapshots.ts): the same database, without initdb and migrations.
-    const state = options.upTo === undefined ? `migrate()\0${migrationState()}` : `migratedTo(${options.upTo})\0${migrationState(options.upTo)}`;
-    const db = await openPgliteFrom(state, prepare);
+    const db = await openPgliteFrom(migrationState(options.upTo), prepare);
     return { db, dispose: () => db.close() };
   }
   const scratch = await createScratchDatabase();
@@ -76,4 +75,10 @@ export async function migratedTo(db: Database, version: number): Promise<void> {
     await db.exec(migration.sql);
     await db.query('INSERT INTO headcount_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
   }
+}
+
+/** What `prepare` above applies, as a snapshot's key: how (migrate or migratedTo) and each migration's SQL. */
+function migrationState(upTo: number | undefined): string {
+  const applied = MIGRATIONS.filter((m) => upTo === undefined || m.version <= upTo);
+  return [upTo === undefined ? 'migrate()' : `migratedTo(${upTo})`, ...applied.map((m) => `${m.version}\n${m.sql}`)].join('\0');
 }

@@ -5,16 +5,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import type { Database } from '../../src/storage/database';
-import { MIGRATIONS } from '../../src/storage/migrate';
 import { pgliteDatabase } from '../../src/storage/pgliteDatabase';
 
 /**
  * In-memory PGlite databases for tests, started from a snapshot of their data directory.
  *
  * `PGlite.create()` runs initdb (4–6 s on CI's machine) and the migrations take 2–3 s more; loading a dumped data
- * directory takes ~1.7 s. A snapshot is made once per migration state and kept in the temp directory under a name
- * hashed from the PGlite build, the SQL it applied and the UTC day, so test files (each in its own process) and later
- * runs that day share it, and a changed migration or PGlite upgrade makes a new one instead of reusing a stale state.
+ * directory takes ~1.7 s. A snapshot is made once per state and kept in the temp directory under a name hashed from
+ * the PGlite build, the caller's key for the state (databases.ts: the migrations' SQL) and the UTC day, so test files
+ * (each in its own process) and later runs that day share it, and a changed migration or PGlite upgrade makes a new
+ * one instead of reusing a stale state.
  * The day is in the key because a migration creates the event partitions of the months around now().
  */
 
@@ -90,10 +90,4 @@ async function makeSnapshot(path: string, prepare: (db: Database) => Promise<unk
   } finally {
     await pglite.close();
   }
-}
-
-/** The key of the state after the migrations up to `version` (all of them when undefined). */
-export function migrationState(version?: number): string {
-  const applied = MIGRATIONS.filter((m) => version === undefined || m.version <= version);
-  return ['headcount migrations', ...applied.map((m) => `${m.version}\n${m.sql}`)].join('\0');
 }
