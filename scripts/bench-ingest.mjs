@@ -479,6 +479,8 @@ async function main() {
           return Math.min(thread, machine);
         });
         log(`${s.key}: ceiling on ${cpus.length} quiet CPUs at its CPU cost per event ~${figure(ceiling, { unit: ' events/s' })}`);
+        const parts = ['collector', 'postgresBackends', 'postgresOther', 'loadGenerator', 'interrupts'];
+        log(`${s.key}: CPU µs per event, medians: ${parts.map((part) => `${part} ${fmt(spread(of(s.key).map((r) => perEvent(r, part))).median, 1)}`).join(', ')}`);
       }
       const noise = runs.map((r) => r.cpu.otherProcesses / (r.cpu.wall * cpus.length));
       if (spread(noise).median > 0.15) {

@@ -97,9 +97,20 @@ function makeTemplates() {
 }
 
 /**
- * A generator of unique events. `host` is the site's origin; messageIds are `${runId}-${prefix}${n}` and
+ * A generator of unique events. `host` is the site's origin. messageIds have the shape and length of the UUIDs that
+ * Segment's and RudderStack's libraries send (36 characters: the run, the prefix's code and the event's number) and
  * never repeat within a run, so every event the collector accepts is new (nothing is a duplicate).
  */
+// Between two events of a batch: a browser's queue holds seconds of activity, not one instant.
+const TICK_MS = 37;
+
+/** 4 hex digits naming a prefix (`b`, `t`): which request kind made a messageId (the counter alone keeps them unique). */
+function uuidPart(prefix) {
+  let code = 0;
+  for (const char of prefix) code = (code * 31 + char.charCodeAt(0)) % 0x10000;
+  return code.toString(16).padStart(4, '0');
+}
+
 export function createEventFactory({ sessions = 1000, sessionsPerBatch = 10, host = 'https://shop.example' } = {}) {
   const runId = randomBytes(4).toString('hex');
   const visitorSessions = Array.from({ length: sessions }, (_, i) => makeSession(runId, i));
@@ -108,14 +119,15 @@ export function createEventFactory({ sessions = 1000, sessionsPerBatch = 10, hos
   let counter = 0;
   let sessionCursor = 0;
 
-  /** One event as a JSON string; `timestamp` is an ISO string shared by the request; `slot` picks its session. */
+  /** One event as a JSON string; `timestamp` is its ISO time; `slot` picks its session. */
   function eventJson(prefix, timestamp, from = templates, slot = 0) {
     const n = counter++;
+    const messageId = `${runId}-${uuidPart(prefix)}-4000-8000-${n.toString(16).padStart(12, '0')}`;
     const session = visitorSessions[(sessionCursor + slot) % visitorSessions.length];
     const template = from[n % from.length];
     const url = `${host}${template.page.path}${session.search}`;
     const page = `"page":{"url":${JSON.stringify(url)},"path":${JSON.stringify(template.page.path)},"search":${JSON.stringify(session.search)},"referrer":${JSON.stringify(session.referrer)},"title":${JSON.stringify(template.page.title)}}`;
-    return `{${template.head},"messageId":"${runId}-${prefix}${n.toString(36)}",${session.identity},"timestamp":"${timestamp}","context":{${page},${session.fixedContext}}}`;
+    return `{${template.head},"messageId":"${messageId}",${session.identity},"timestamp":"${timestamp}","context":{${page},${session.fixedContext}}}`;
   }
 
   return {
@@ -123,11 +135,14 @@ export function createEventFactory({ sessions = 1000, sessionsPerBatch = 10, hos
     /** `{batch: [...], sentAt}` with `size` events. */
     batchBody(size, prefix = 'b') {
       const now = new Date();
-      const timestamp = new Date(now.getTime() - 250).toISOString();
       const parts = new Array(size);
-      // A batch carries the queues of `sessionsPerBatch` visitors (a browser flush is 1; a server-side forwarder many).
+      // A batch carries the queues of `sessionsPerBatch` visitors (a browser flush is 1; a server-side forwarder many),
+      // each event stamped when it happened: the last one 250 ms before the send, the others TICK_MS apart before it.
       sessionCursor = (sessionCursor + sessionsPerBatch) % visitorSessions.length;
-      for (let i = 0; i < size; i++) parts[i] = eventJson(prefix, timestamp, templates, i % sessionsPerBatch);
+      const last = now.getTime() - 250;
+      for (let i = 0; i < size; i++) {
+        parts[i] = eventJson(prefix, new Date(last - (size - 1 - i) * TICK_MS).toISOString(), templates, i % sessionsPerBatch);
+      }
       return `{"batch":[${parts.join(',')}],"sentAt":"${now.toISOString()}"}`;
     },
     /** One track event with its own `sentAt`, as POST /v1/track takes it. */
