@@ -109,10 +109,13 @@ describe.each(backends())('migrating an existing database to partitions on %s', 
     await db.query(`INSERT INTO events (app_id, message_id, type, event, "timestamp", received_at) VALUES
       ('app1', 'year-1970', 'track', 'Clock', '1970-01-01T00:00:00Z', now()), ('app1', 'year-2150', 'track', 'Clock', '2150-01-01T00:00:00Z', now())`);
     // Later migrations add columns (0011: context_key, NULL for these page-only contexts; 0015 and 0017: the page columns,
-    // NULL for rows stored before them): the rows' own columns are compared.
+    // NULL for rows stored before them) and 0019 renames properties and traits (rows stored before it keep theirs, as
+    // jsonb, in properties_jsonb and traits_jsonb): the rows' own columns are compared, under their first names.
     const snapshot = async () => (await db.query<{ row: string }>(
-      `SELECT (to_jsonb(e) - ARRAY['context_key', 'page_url', 'page_path', 'page_search', 'page_referrer', 'page_title', 'page_origin', 'page_properties'])::text AS row
-       FROM (SELECT * FROM events ORDER BY id) AS e`)).map((r) => r.row);
+      `SELECT (r - ARRAY['context_key', 'page_url', 'page_path', 'page_search', 'page_referrer', 'page_title', 'page_origin', 'page_properties',
+           'properties_jsonb', 'traits_jsonb']
+         || jsonb_build_object('properties', coalesce(r->'properties_jsonb', r->'properties'), 'traits', coalesce(r->'traits_jsonb', r->'traits')))::text AS row
+       FROM (SELECT to_jsonb(e) AS r FROM (SELECT * FROM events ORDER BY id) AS e) AS rows`)).map((r) => r.row);
     const before = await snapshot();
     expect(before).toHaveLength(152);
 

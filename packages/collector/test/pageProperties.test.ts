@@ -43,13 +43,13 @@ describe.each(backends())('page views\' properties on %s', (backend) => {
     // Bits: url 1, path 2, search 4, referrer 8, title 16.
     expect(stored.map((r) => [r.message_id, r.properties, r.page_properties])).toEqual([
       ['pp-all', null, 31],
-      ['pp-some', '{"category": "docs"}', 2 | 16],
-      ['pp-differs', '{"path": "/other", "search": 7}', 16],
+      ['pp-some', '{"category":"docs"}', 2 | 16],
+      ['pp-differs', '{"path":"/other","search":7}', 16],
       ['pp-no-context', null, 2 | 16],
-      ['pp-page-in-context', '{"path": "/guide"}', null],
-      ['pp-proto', '{"__proto__": "kept"}', 2],
+      ['pp-page-in-context', '{"path":"/guide"}', null],
+      ['pp-proto', '{"__proto__":"kept"}', 2],
       ['pp-none', '{}', null],
-      ['pp-track', '{"path": "/guide"}', null],
+      ['pp-track', '{"path":"/guide"}', null],
     ]);
 
     const read = (await get(`${c.url}/v1/events?limit=100`, bearer(app.secretKey))).body.events;

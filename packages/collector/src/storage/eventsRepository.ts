@@ -61,16 +61,22 @@ export const fullContextSql = (e: string) => `CASE WHEN ${e}.context_key IS NULL
   ELSE (SELECT c.context FROM event_contexts c WHERE c.app_id = ${e}.app_id AND c.key = ${e}.context_key) || coalesce(${ownContextSql(e)}, '{}') END`;
 
 /**
+ * A json column of events as stored: the JSON text the collector wrote, or, for rows stored before migration 0019,
+ * the jsonb of the same name with a _jsonb suffix.
+ */
+export const asSentSql = (e: string, column: 'properties' | 'traits') => `coalesce(${e}.${column}, ${e}.${column}_jsonb::json)`;
+
+/**
  * An event's properties as sent: a page view's stored properties, with the page fields they repeated put back from
  * the page columns (page_properties: bit i for PAGE_FIELDS[i], migration 0017).
  */
-const propertiesSql = (e: string) => `CASE WHEN ${e}.page_properties IS NULL THEN ${e}.properties
-  ELSE coalesce(${e}.properties, '{}') || jsonb_strip_nulls(jsonb_build_object(${PAGE_FIELDS.map((f, i) =>
-    `'${f}', CASE WHEN ${e}.page_properties & ${1 << i} <> 0 THEN ${pageColumnSql(e, f)} END`).join(', ')})) END`;
+const propertiesSql = (e: string) => `CASE WHEN ${e}.page_properties IS NULL THEN ${asSentSql(e, 'properties')}
+  ELSE (coalesce(${e}.properties::jsonb, ${e}.properties_jsonb, '{}') || jsonb_strip_nulls(jsonb_build_object(${PAGE_FIELDS.map((f, i) =>
+    `'${f}', CASE WHEN ${e}.page_properties & ${1 << i} <> 0 THEN ${pageColumnSql(e, f)} END`).join(', ')})))::json END`;
 
 /** The columns `toStoredEvent` reads; `id` as text, since bigints pass JavaScript's safe integers. */
 export const EVENT_COLUMNS = `id::text AS id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id, session_id,
-  "timestamp", original_timestamp, sent_at, received_at, ${propertiesSql('events')} AS properties, traits,
+  "timestamp", original_timestamp, sent_at, received_at, ${propertiesSql('events')} AS properties, ${asSentSql('events', 'traits')} AS traits,
   ${fullContextSql('events')} AS context, extra`;
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);

@@ -16,6 +16,7 @@ import pageColumns from './migrations/0015_page_columns.sql?raw';
 import leanerVisitWrites from './migrations/0016_leaner_visit_writes.sql?raw';
 import leanerEventRows from './migrations/0017_leaner_event_rows.sql?raw';
 import sessionIndexEntriesShared from './migrations/0018_session_index_entries_shared.sql?raw';
+import propertiesAsSent from './migrations/0019_properties_as_sent.sql?raw';
 
 /** Numbered migrations, applied in order, each exactly once. */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -36,6 +37,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 16, name: 'leaner_visit_writes', sql: leanerVisitWrites },
   { version: 17, name: 'leaner_event_rows', sql: leanerEventRows },
   { version: 18, name: 'session_index_entries_shared', sql: sessionIndexEntriesShared },
+  { version: 19, name: 'properties_as_sent', sql: propertiesAsSent },
 ];
 
 // Any constant works: it only keeps two collectors from migrating the same database at once.

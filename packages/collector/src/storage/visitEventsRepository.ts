@@ -1,6 +1,6 @@
 import type { SummarizedEvent } from '../domain/summarizeSessions';
 import type { Queryable } from './database';
-import { fullContextSql } from './eventsRepository';
+import { asSentSql, fullContextSql } from './eventsRepository';
 import { compareText } from './lockOrder';
 
 /** A stored event as session placement reads it: what a session summary needs, its id and its session. */
@@ -24,7 +24,7 @@ interface Row {
 // Of the properties, a summary reads only a Session Ended's reason, and of the context what placement and
 // summaries read: the rest may be kilobytes. The full context is read once per row (the page is the event's own,
 // the rest shared: event_contexts).
-const COLUMNS = `message_id, session_id, type, event, anonymous_id, user_id, "timestamp", properties->'reason' AS reason,
+const COLUMNS = `message_id, session_id, type, event, anonymous_id, user_id, "timestamp", ${asSentSql('events', 'properties')}->'reason' AS reason,
   (SELECT jsonb_strip_nulls(jsonb_build_object('page', f->'page', 'campaign', f->'campaign', 'clickIds', f->'clickIds',
     'userAgent', f->'userAgent', 'device', f->'device', 'app', f->'app', 'os', f->'os')) FROM (SELECT ${fullContextSql('events')} AS f) AS full_context) AS context`;
 
