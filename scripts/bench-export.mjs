@@ -61,7 +61,7 @@ try {
        FROM generate_series($2::bigint, $3::bigint) AS g, LATERAL (SELECT now() - interval '30 days' + g * interval '2 seconds' AS t) AS at`,
       [app.id, done + 1, done + n],
     );
-    await db.query(`INSERT INTO event_ids (app_id, message_id, received_at) SELECT $1, 'm-' || g, now() FROM generate_series($2::bigint, $3::bigint) AS g`,
+    await db.query(`INSERT INTO event_ids (app_id, message_key, received_at) SELECT $1, headcount_message_key('m-' || g), now() FROM generate_series($2::bigint, $3::bigint) AS g`,
       [app.id, done + 1, done + n]);
     process.stdout.write(`\rstored ${done + n} events`);
   }

@@ -83,7 +83,18 @@ async function eventColumns(client) {
      WHERE attrelid = 'events'::regclass AND attnum > 0 AND NOT attisdropped AND attname <> 'id' AND attgenerated = ''`);
   return columns;
 }
-const KEY_COLUMNS = 'app_id, message_id, received_at';
+/**
+ * The dedupe keys of stored events as `SELECT`ed from events and the event_ids columns they are COPYed into: bytes
+ * since migration 0020 (headcount_message_key), the messageId's text before it (a build measured with
+ * BENCH_COLLECTOR_DIST may be older).
+ */
+async function keyColumns(client) {
+  const { rows: [{ bytes }] } = await client.query(
+    "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'event_ids'::regclass AND attname = 'message_key' AND NOT attisdropped) AS bytes");
+  return bytes
+    ? { select: 'app_id, headcount_message_key(message_id), received_at', into: 'app_id, message_key, received_at' }
+    : { select: 'app_id, message_id, received_at', into: 'app_id, message_id, received_at' };
+}
 
 function basicAuth(writeKey) {
   return `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
@@ -227,13 +238,14 @@ async function measureCopy(client, appId, backendCpuSeconds) {
   const app = client.escapeLiteral(appId);
   const EVENT_COLUMNS = await eventColumns(client);
   const events = await copyOut(client, `SELECT ${EVENT_COLUMNS} FROM events WHERE app_id = ${app} ORDER BY id`);
-  const keys = await copyOut(client, `SELECT ${KEY_COLUMNS} FROM events WHERE app_id = ${app} ORDER BY id`);
+  const keyColumnsOf = await keyColumns(client);
+  const keys = await copyOut(client, `SELECT ${keyColumnsOf.select} FROM events WHERE app_id = ${app} ORDER BY id`);
   await client.query('TRUNCATE events_copy, event_ids_copy');
   await client.query('CHECKPOINT');
   const cpu0 = backendCpuSeconds();
   const eventsSeconds = await copyIn(client, 'events_copy', EVENT_COLUMNS, events.data);
   const cpu1 = backendCpuSeconds();
-  const keysSeconds = await copyIn(client, 'event_ids_copy', KEY_COLUMNS, keys.data);
+  const keysSeconds = await copyIn(client, 'event_ids_copy', keyColumnsOf.into, keys.data);
   const cpu2 = backendCpuSeconds();
   const { rows: [check] } = await client.query('SELECT (SELECT count(*) FROM events_copy)::bigint AS e, (SELECT count(*) FROM event_ids_copy)::bigint AS k');
   if (Number(check.e) !== events.rows || Number(check.k) !== events.rows) throw new Error(`COPY stored ${check.e} rows and ${check.k} keys, expected ${events.rows}`);

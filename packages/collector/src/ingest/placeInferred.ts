@@ -199,7 +199,10 @@ export async function placeInferred(tx: Queryable, app: App, events: readonly No
   const people = await peopleOf(tx, app, events);
   // An event already stored is a duplicate the insert skips: it must not move anything (event_ids holds every stored messageId).
   const already = new Set(
-    (await tx.query<{ message_id: string }>('SELECT message_id FROM event_ids WHERE app_id = $1 AND message_id = ANY($2::text[])', [app.id, events.map((e) => e.messageId)]))
+    (await tx.query<{ message_id: string }>(
+      `SELECT m AS message_id FROM unnest($2::text[]) AS m
+       WHERE EXISTS (SELECT 1 FROM event_ids WHERE app_id = $1 AND message_key = headcount_message_key(m))`,
+      [app.id, events.map((e) => e.messageId)]))
       .map((r) => r.message_id),
   );
   const fresh = events.filter((e) => !already.has(e.messageId));

@@ -41,7 +41,7 @@ export async function erasePerson(db: Database, appId: string, person: Person): 
       `WITH gone AS (
          DELETE FROM events WHERE app_id = $1 AND (user_id = ANY($2::text[]) OR anonymous_id = ANY($3::text[]) OR previous_id = ANY($3::text[]))
          RETURNING message_id, context_key
-       ), keys AS (DELETE FROM event_ids WHERE app_id = $1 AND message_id IN (SELECT message_id FROM gone) RETURNING 1)
+       ), keys AS (DELETE FROM event_ids WHERE app_id = $1 AND message_key IN (SELECT headcount_message_key(message_id) FROM gone) RETURNING 1)
        SELECT (SELECT count(*) FROM gone)::int AS n, (SELECT count(*) FROM keys)::int AS k,
          (SELECT coalesce(array_agg(DISTINCT context_key::text), '{}') FROM gone WHERE context_key IS NOT NULL) AS contexts`,
       params);

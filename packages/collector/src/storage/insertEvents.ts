@@ -3,6 +3,7 @@ import { STORED_COLUMNS, type NormalizedEvent } from '../domain/normalizeEvent';
 import type { Transaction } from './database';
 import type { Statement } from './statement';
 import { compareText } from './lockOrder';
+import { messageKeyCopyText } from './messageKey';
 
 export interface EventToStore {
   appId: string;
@@ -13,22 +14,23 @@ export interface EventToStore {
 // Events are partitioned by time, so an event's dedupe key lives in event_ids: a messageId claimed there is stored
 // once, whatever partition its timestamp falls in. Rows come in the caller's order (app, messageId): concurrent
 // writers of overlapping ids take their locks in the same order, no deadlock.
-const COPY_IDS = 'COPY event_ids (app_id, message_id, received_at) FROM STDIN';
+const COPY_IDS = 'COPY event_ids (app_id, message_key, received_at) FROM STDIN';
 const COPY_EVENTS = `COPY events (app_id, session_id, context_key, ${STORED_COLUMNS}) FROM STDIN`;
 // COPY claims every messageId at once, failing on one already claimed; the events are then claimed one by one.
 const SAVEPOINT = 'claim';
 
 // The rows (1-based, in the given order) whose messageId is already claimed; the others are claimed now.
 const CLAIM = `WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i(app_id, message_id, received_at, n)
+  SELECT app_id, headcount_message_key(message_id) AS message_key, received_at, n
+  FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS i(app_id, message_id, received_at, n)
 ), claimed AS (
-  INSERT INTO event_ids (app_id, message_id, received_at)
-  SELECT app_id, message_id, received_at FROM input ORDER BY n
-  ON CONFLICT (app_id, message_id) DO NOTHING
-  RETURNING app_id, message_id
+  INSERT INTO event_ids (app_id, message_key, received_at)
+  SELECT app_id, message_key, received_at FROM input ORDER BY n
+  ON CONFLICT (app_id, message_key) DO NOTHING
+  RETURNING app_id, message_key
 )
 SELECT i.n::integer AS n FROM input i
-WHERE NOT EXISTS (SELECT 1 FROM claimed c WHERE c.app_id = i.app_id AND c.message_id = i.message_id)`;
+WHERE NOT EXISTS (SELECT 1 FROM claimed c WHERE c.app_id = i.app_id AND c.message_key = i.message_key)`;
 
 // The shared contexts stored events name ($1: app, key and context of each, in (app, key) order: the lock order):
 // stored when missing; those already stored are locked (KEY SHARE) until the commit, so erasure or retention (which
@@ -62,7 +64,7 @@ export interface Inserted {
  */
 export async function insertEvents(tx: Transaction, rows: readonly EventToStore[], then: readonly Statement[] | null): Promise<Inserted> {
   if (rows.length === 0) return { skipped: new Set(), ranThen: false };
-  const ids = rows.map(({ appId, event }) => `${appId}\t${new CopyRow().text(event.messageId)}\t${isoTime(event.receivedAt)}\n`);
+  const ids = rows.map(({ appId, event }) => `${appId}\t${messageKeyCopyText(event.messageId)}\t${isoTime(event.receivedAt)}\n`);
   const contexts = contextsStatement(rows);
   try {
     // Released at once: the rest of the transaction (row locks, session updates) runs in it, not in a subtransaction.

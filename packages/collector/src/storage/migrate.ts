@@ -17,6 +17,7 @@ import leanerVisitWrites from './migrations/0016_leaner_visit_writes.sql?raw';
 import leanerEventRows from './migrations/0017_leaner_event_rows.sql?raw';
 import sessionIndexEntriesShared from './migrations/0018_session_index_entries_shared.sql?raw';
 import propertiesAsSent from './migrations/0019_properties_as_sent.sql?raw';
+import compactMessageKeys from './migrations/0020_compact_message_keys.sql?raw';
 
 /** Numbered migrations, applied in order, each exactly once. */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -38,6 +39,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 17, name: 'leaner_event_rows', sql: leanerEventRows },
   { version: 18, name: 'session_index_entries_shared', sql: sessionIndexEntriesShared },
   { version: 19, name: 'properties_as_sent', sql: propertiesAsSent },
+  { version: 20, name: 'compact_message_keys', sql: compactMessageKeys },
 ];
 
 // Any constant works: it only keeps two collectors from migrating the same database at once.
