@@ -19,16 +19,16 @@ export function startHeadcount(options: HeadcountOptions, queued: QueuedCall[] =
   const env = browserEnv(cfg);
   const core = createCore(env, cfg);
   const client = core.client;
-  // destroy() stops these too.
+  // destroy() stops these too. In the order that gzips smallest (measured): each listens to its own events.
   core.stops.push(
-    // Kiosk: deliberate input only (a hover or a script's scroll must never start a session for nobody).
-    listen(window, cfg.isKiosk ? DELIBERATE : DELIBERATE + ' pointermove scroll', core.input),
+    cfg.clicks && watchClicks(client.track),
     // pagehide also covers pages that unload without becoming hidden first (and bfcache entries).
     listen(document, 'visibilitychange', core.visibility),
     listen(window, 'pagehide', core.unload),
+    // Kiosk: deliberate input only (a hover or a script's scroll must never start a session for nobody).
+    listen(window, cfg.isKiosk ? DELIBERATE : DELIBERATE + ' pointermove scroll', core.input),
     listen(window, 'online', core.reconnect),
     cfg.pageviews && watchHistory(core.autoPage),
-    cfg.clicks && watchClicks(client.track),
   );
   // No call ever throws into the host page.
   for (const name in client) {

@@ -60,6 +60,17 @@ describe('script tag', () => {
     expect(JSON.parse(storage.getItem('hc_s')!).i).toBe(started.context!.sessionId);
   });
 
+  it('adds nothing to the page but window.headcount (the bundle is one block of `let`s, no function around it)', async () => {
+    let before: string[] = [];
+    const b = await load({}, (page) => {
+      before = Object.getOwnPropertyNames(page.win);
+    });
+    expect(Object.getOwnPropertyNames(b.win).filter((name) => !before.includes(name))).toEqual(['headcount']);
+    // A script's top-level `let` would be a global name of the page: loading the script again would then throw.
+    expect(() => b.run(bundle)).not.toThrow();
+    expect(b.headcount.status().sessionId).toEqual(expect.any(String));
+  });
+
   it('honours data-host', async () => {
     const b = await load({ data: { writeKey: 'wk_1', host: 'https://eu.collector.example/' } });
     await vi.advanceTimersByTimeAsync(2_000);

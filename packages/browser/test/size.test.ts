@@ -10,10 +10,12 @@ import { buildIife } from './buildIife';
  * deadline re-armed its timer at once, forever) and a NaN-proof Retry-After took 20 back: 4,757; keeping an unload send's events from the queue cap's drops (they were reported dropped and
  * stored) took 47 more: 4,804; a fourth pass (client methods and
  * the ping written as expressions, one writer for the session record, the queue's excess and Retry-After each computed
- * once, a measured module and property order) took it to 4,752. 4,608 is not reached with every behaviour kept.
- * This is what it measures today, so any growth fails.
+ * once, a measured module and property order) took it to 4,752; a fifth pass (the wrapper function written as a
+ * block and no final newline, the core's declarations and the config, env and core members in a measured order, and
+ * measured letters for the internal properties and the variables: rollup.config.mjs) took it to 4,659. 4,608 is not
+ * reached with every behaviour kept. This is what it measures today, so any growth fails.
  */
-const BUDGET = 4_752;
+const BUDGET = 4_659;
 
 it(`dist/headcount.js stays within ${BUDGET} bytes gzip -9`, async () => {
   const code = await buildIife();

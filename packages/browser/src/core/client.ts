@@ -45,40 +45,79 @@ const iso = (t: number) => new Date(t).toISOString();
 let seq = 0;
 
 export function createCore(env: CoreEnv, cfg: Config): Core {
-  const { kv: { read: get, write: set }, clock: now, mono, say: log, later, lock } = env;
-  const subs: Record<string, Array<(info: never) => void>> = {};
-  let sent = 0;
-  let dropped = 0;
-  let queued = 0;
-  let attempt = 0;
+  const { kv: { read: get, write: set }, later, clock: now, say: log, mono, lock } = env;
+  // The closure's state, then its functions (none runs before all are declared), each group in the order that
+  // measured smallest gzipped, like the members taken from `env` above and those of the object returned at the end.
   // Promises, flags and timers start undefined (no initializer to ship): falsy, like the 0 they are reset to.
-  let flushing: Promise<void> | 0 | undefined;
-  let dead: boolean | undefined;
-  let flushTimer: Timer | undefined;
-  let retryTimer: Timer | undefined;
-  let pingTimer: Timer | undefined;
-  let lastPresence = mono();
-  /** Monotonic time of the last input handled (none yet: long ago, so the first is never thinned). */
-  let lastInput = -1e9;
-  /** Monotonic time of the replayed call being made, if any: a call's time is `callAt ?? mono()`. */
-  let callAt: number | undefined;
   /** This tab's events not yet acknowledged nor handed to an unload-safe send. */
   let mine: Item[] = [];
-  /**
-   * Of each event this page recorded, the wall clock's offset from the monotonic clock when it was
-   * recorded: its sentAt is that plus the monotonic time of the send, so its age survives a wall-clock correction.
-   */
-  let born: Record<string, number> = {};
-  /** Events waiting for the next queue write; writes run one at a time, each takes all that wait. */
-  const pending: Item[] = [];
+  let writes: Promise<unknown> = Promise.resolve();
+  let dropped = 0;
+  let flushTimer: Timer | undefined;
+  /** Monotonic time of the last input handled (none yet: long ago, so the first is never thinned). */
+  let lastInput = -1e9;
   /**
    * Keys of the events an unload send has in flight (it runs outside the sender lock): the cap never drops them. Each
    * leaves once its send is answered and what was acknowledged is deleted from the queue, so a cap reading the queue
    * meanwhile never takes an acknowledged event for an unsent one. A sendBeacon has no answer: its events leave at once.
    */
   let flying: string[] = [];
-  let writes: Promise<unknown> = Promise.resolve();
+  /** The wall clock's offset from the monotonic clock, as wall() last took it. */
+  let offset = 0;
   const stops: Core['stops'] = [];
+  let retryTimer: Timer | undefined;
+  /** Sessions this tab saw end: an announcement of one of them may outlive it by a moment. */
+  const gone: string[] = [];
+  let sent = 0;
+  /** Events waiting for the next queue write; writes run one at a time, each takes all that wait. */
+  const pending: Item[] = [];
+  let pingTimer: Timer | undefined;
+  let dead: boolean | undefined;
+  let attempt = 0;
+  /** This page's external landing source, which a live session from another source ends for (never in kiosk mode). */
+  const src = cfg.isKiosk ? '' : env.source;
+  // Sessions. The current session lives in shared storage so every tab of the origin uses the same one;
+  // idle time is measured per tab on the monotonic clock, every activity is written to the shared record,
+  // and a tab re-reads it before ending anything, so one idle tab never ends a session another uses.
+  // Starting is atomic across tabs: under the `s` lock a tab adopts the session another tab just
+  // started instead of starting its own.
+  let cur: Current;
+  let flushing: Promise<void> | 0 | undefined;
+  let queued = 0;
+  /** Last activity known to this tab on the monotonic clock (for idle; set whenever `cur` is). */
+  let lastMono: number;
+  /** Cancels the session's timer; never 0 (set from `cur && later(...)`), so `?.()` calls it. */
+  let sessionTimer: (() => void) | null | undefined;
+  let lastPresence = mono();
+  /**
+   * Of each event this page recorded, the wall clock's offset from the monotonic clock when it was
+   * recorded: its sentAt is that plus the monotonic time of the send, so its age survives a wall-clock correction.
+   */
+  let born: Record<string, number> = {};
+  /** Last activity known to this tab on the wall clock (for stamps: never before the session's last event). */
+  let lastWall = 0;
+  let starting: Promise<Current> | 0 | undefined;
+  /** Releases the lock that announces the session this tab started (see begin); a no-op once released. */
+  let unannounce: (() => void) | undefined;
+  /** Monotonic time of the replayed call being made, if any: a call's time is `callAt ?? mono()`. */
+  let callAt: number | undefined;
+  const subs: Record<string, Array<(info: never) => void>> = {};
+
+  const soon = () =>
+    (flushTimer ||= later(() => {
+      flushTimer = 0;
+      flush();
+    }, cfg.interval));
+  /**
+   * Deletes acknowledged or dropped events: forgotten here (not sent again at unload, no sentAt kept), then from
+   * the queue once the writes in progress are done (an unload send can be answered before its events were written).
+   */
+  const remove = async (keys: string[]) => {
+    mine = mine.filter((i) => !keys.includes(i.k));
+    keys.forEach((k) => delete born[k]);
+    await writes;
+    await write([], keys);
+  };
 
   /**
    * A unique id that sorts by creation time: the queue's key (oldest first), the messageId, session and
@@ -91,100 +130,23 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     env.rand().toString(36).slice(2, 10);
   /** A queue write; `queued` from its answer (a failed write keeps the last count). */
   const write = (items: Item[], keys: string[]) => env.queue.write(items, keys).then((n) => (queued = n), log);
-  /**
-   * Deletes acknowledged or dropped events: forgotten here (not sent again at unload, no sentAt kept), then from
-   * the queue once the writes in progress are done (an unload send can be answered before its events were written).
-   */
-  const remove = async (keys: string[]) => {
-    mine = mine.filter((i) => !keys.includes(i.k));
-    keys.forEach((k) => delete born[k]);
-    await writes;
-    await write([], keys);
-  };
-  let offset = 0;
   /** Wall-clock time of monotonic instant `m`; the offset follows the clock's moves, not Date.now's rounding. */
   const wall = (m: number) => {
     const o = now() - mono();
     if (Math.abs(o - offset) > 1) offset = o;
     return offset + m;
   };
-  const emit = <K extends keyof HeadcountEvents>(type: K, info: HeadcountEvents[K]) => {
-    log(type, info);
-    subs[type]?.forEach((cb) => {
-      try {
-        (cb as (info: HeadcountEvents[K]) => void)(info);
-      } catch (e) {
-        log(e);
-      }
-    });
-  };
-  /** The visitor's anonymousId, created when there is none; adopts `id` (another tab's, decided with the session) when given. */
-  const anonymousId = (id?: string | null) => {
-    const stored = get('hc_a');
-    id ||= stored || newId();
-    // Written only on a change: a tab must not write back an id another tab has just replaced.
-    if (id != stored) set('hc_a', id);
-    return id;
-  };
-  const off = () => {
-    const o = get('hc_o');
-    return dead || o == '1' || (o != '0' && env.dnt);
-  };
-
-  /** Reports an event given up on, with the collector's error (`code` is the reason). */
-  const drop = (event: HeadcountEvent, { code: reason, message }: { code: string; message?: string }) => {
-    dropped++;
-    emit('drop', { reason, message, event });
-  };
-
-  /** Records an event made at wall-clock time `t`; while a session is being started it joins that one when decided. */
-  const record = (type: EventType, fields: JsonObject, s: Live, t = wall(callAt ?? mono())) => {
-    if (off()) return;
-    // A JSON snapshot: later changes to the caller's objects do not reach the queue; unserializable input throws here.
-    const e: HeadcountEvent = JSON.parse(
-      JSON.stringify({
-        type,
-        userId: get('hc_u') || undefined,
-        timestamp: iso(t),
-        context: env.ctx(),
-        ...fields,
-      }),
-    );
-    // The visitor is read once the session is decided: one created by the tab that won the start is everybody's.
-    const add = (s: Current) => {
-      const k = newId();
-      e.messageId ||= k;
-      e.anonymousId = anonymousId();
-      if (s) {
-        e.context = { ...e.context, ...s.a, sessionId: s.i };
-        lastWall = Math.max(lastWall, t);
-      }
-      const item = { k, e };
-      // The offset now, fresh: a caller's t (a session's end at its last activity) may not have read the clock.
-      born[k] = wall(0);
-      lastPresence = mono();
-      if (mine.push(item) > MEMORY_ITEMS) mine.shift();
-      // The first to wait schedules the write that takes all that wait, once a session start being decided is
-      // (so a track that starts a session writes Session Started and itself in one transaction).
-      if (pending.push(item) < 2)
-        writes = writes.then((): unknown => starting).then(async () => {
-          // Write before send: a flush only ever reads from the queue. One transaction writes and counts (emptied in
-          // place: events recorded meanwhile wait for the next write).
-          await write(pending.splice(0), []);
-          soon();
-          // A full batch or queue: flush now, or right after the flush in progress.
-          if (queued >= cfg.perBatch || queued > cfg.cap) Promise.resolve(flushing).then(flush);
-        });
+  /**
+   * Client calls wait, in order and keeping their time, while a session start is being decided across
+   * tabs; one that finds another start pending when its turn comes (a startSession() before it) waits again.
+   */
+  const serial = <A extends unknown[]>(fn: (...args: A) => unknown) => {
+    // Returns nothing whatever `fn` returns, so each method's body can be one expression.
+    const wrapped = (...args: A): void => {
+      const m = callAt ?? mono();
+      starting ? starting.then(() => run(m, () => wrapped(...args))) : fn(...args);
     };
-    // A session being started is a promise; a record has no `then`.
-    (s as Promise<Current>)?.then ? (s as Promise<Current>).then(add) : add(s as Current);
-  };
-
-  const soon = () => {
-    flushTimer ||= later(() => {
-      flushTimer = 0;
-      flush();
-    }, cfg.interval);
+    return wrapped;
   };
 
   /**
@@ -251,6 +213,14 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
         flush();
       }, retryDelay(attempt++, env.rand(), retry));
   };
+  /** The visitor's anonymousId, created when there is none; adopts `id` (another tab's, decided with the session) when given. */
+  const anonymousId = (id?: string | null) => {
+    const stored = get('hc_a');
+    id ||= stored || newId();
+    // Written only on a change: a tab must not write back an id another tab has just replaced.
+    if (id != stored) set('hc_a', id);
+    return id;
+  };
 
   /**
    * One flush at a time per tab: callers share the one in progress. Never rejects. Under the sender
@@ -287,49 +257,63 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       .then(() => {
         flushing = 0;
       }));
-
-  // Sessions. The current session lives in shared storage so every tab of the origin uses the same one;
-  // idle time is measured per tab on the monotonic clock, every activity is written to the shared record,
-  // and a tab re-reads it before ending anything, so one idle tab never ends a session another uses.
-  // Starting is atomic across tabs: under the `s` lock a tab adopts the session another tab just
-  // started instead of starting its own.
-  const src = cfg.isKiosk ? '' : env.source;
-  let cur: Current;
-  /**
-   * Last activity known to this tab: monotonic (for idle; set whenever `cur` is), and wall (for stamps: never before
-   * the session's last event).
-   */
-  let lastMono: number;
-  let lastWall = 0;
-  /** Cancels the session's timer; never 0 (set from `cur && later(...)`), so `?.()` calls it. */
-  let sessionTimer: (() => void) | null | undefined;
-  let starting: Promise<Current> | 0 | undefined;
-  /** Releases the lock that announces the session this tab started (see begin); a no-op once released. */
-  let unannounce: (() => void) | undefined;
-  /** Sessions this tab saw end: an announcement of one of them may outlive it by a moment. */
-  const gone: string[] = [];
-
-  const readSession = (): Current => {
-    try {
-      const r = JSON.parse(get('hc_s') as string);
-      // Another script's value or another shape under the key is no session: its times would be NaN, its timer spin.
-      return r.i && r.s + r.l > 0 ? r : null;
-    } catch {}
+  const emit = <K extends keyof HeadcountEvents>(type: K, info: HeadcountEvents[K]) => {
+    log(type, info);
+    subs[type]?.forEach((cb) => {
+      try {
+        (cb as (info: HeadcountEvents[K]) => void)(info);
+      } catch (e) {
+        log(e);
+      }
+    });
   };
 
-  /** Writes the shared session record (one writer for its three writes). */
-  const store = (r: SessionRecord) => set('hc_s', JSON.stringify(r));
+  const client: HeadcountClient = {
+    track: serial((event, properties) => off() || record('track', { event, properties }, touch())),
+    page: serial((name, properties) => off() || record('page', { name, properties }, touch())),
+    identify: serial((userId, traits) => off() || (userId && set('hc_u', userId), record('identify', { traits }, touch()))),
+    // The previous id is read before the new one is stored, and the new one before the event is made.
+    alias: serial((userId) => off() || record('alias', { previousId: get('hc_u') || anonymousId() }, (set('hc_u', userId), touch()))),
+    // Ending a session makes the new visitor; without one, it is made here.
+    reset: serial(() => (sync(), end('reset') || (anonymousId(newId()), set('hc_u', null)))),
+    startSession: serial(() => off() || (sync(), end('manual'), begin(callAt ?? mono()))),
+    endSession: serial((reason = 'manual') => (sync(), end(reason))),
+    // Sends now, even while a retry is pending.
+    flush() {
+      retryTimer && retryTimer();
+      retryTimer = 0;
+      return flush();
+    },
+    optOut: () => set('hc_o', '1'),
+    optIn() {
+      set('hc_o', '0');
+      soon();
+    },
+    on(type, cb) {
+      (subs[type] ||= []).push(cb);
+      return () => {
+        subs[type] = subs[type]!.filter((f) => f != cb);
+      };
+    },
+    status: () => ({
+      sessionId: (!dead && check()?.i) || null,
+      // Read, never created here: a visitor is created with its first event, once the session start is decided across tabs.
+      anonymousId: get('hc_a'),
+      queued,
+      sent,
+      dropped,
+      online: env.connected(),
+    }),
+    destroy() {
+      dead = true;
+      [flushTimer, retryTimer, pingTimer, sessionTimer, ...stops].forEach((t) => t && t());
+    },
+  };
 
-  /** Mirrors the shared record; newer activity from another tab moves this tab's idle clock. */
-  const sync = () => {
-    const r = readSession();
-    // Lost a start race (no cross-tab lock): end ours rather than leave a session that never ends.
-    if (cur && r && r.i != cur.i && Math.abs(r.s - cur.s) < 1e3) end('manual', lastWall);
-    if (r && (r.i != cur?.i || r.l > lastWall)) {
-      lastWall = r.l;
-      lastMono = mono() - Math.max(0, now() - r.l);
-    }
-    cur = r;
+  /** Reports an event given up on, with the collector's error (`code` is the reason). */
+  const drop = (event: HeadcountEvent, { code: reason, message }: { code: string; message?: string }) => {
+    dropped++;
+    emit('drop', { reason, message, event });
   };
 
   /** Ends the live session at wall-clock time `t` (now, or for `idle` the last activity or event); true, or nothing when there was none. */
@@ -354,6 +338,25 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     return true;
   };
 
+  /** Mirrors the shared record; newer activity from another tab moves this tab's idle clock. */
+  const sync = () => {
+    const r = readSession();
+    // Lost a start race (no cross-tab lock): end ours rather than leave a session that never ends.
+    if (cur && r && r.i != cur.i && Math.abs(r.s - cur.s) < 1e3) end('manual', lastWall);
+    if (r && (r.i != cur?.i || r.l > lastWall)) {
+      lastWall = r.l;
+      lastMono = mono() - Math.max(0, now() - r.l);
+    }
+    cur = r;
+  };
+
+  /** Writes the shared session record (one writer for its three writes). */
+  const store = (r: SessionRecord) => set('hc_s', JSON.stringify(r));
+  const off = () => {
+    const o = get('hc_o');
+    return dead || o == '1' || (o != '0' && env.dnt);
+  };
+
   /** Ends the session if it is over (idle on this tab's monotonic clock, or past the maximum duration); returns the live one. */
   const check = () => {
     sync();
@@ -363,12 +366,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     }
     arm();
     return cur;
-  };
-
-  /** Wakes at the earliest of the live session's idle deadline and maximum duration; without one, only stops. */
-  const arm = () => {
-    sessionTimer?.();
-    sessionTimer = cur && later(check, Math.min(lastMono + cfg.idle - mono(), cur.s + cfg.maxDuration - now()));
   };
 
   /**
@@ -417,98 +414,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
         return cur;
       }));
 
-  /** Activity at monotonic time `m` (user input, or a tracked call at its time): the live session, starting one when allowed. */
-  const touch = (input?: boolean, m = callAt ?? mono()): Live => {
-    check();
-    // Kiosk: only a person's input starts or extends a session; tracked calls just join it (they wait
-    // while a start is pending: see serial).
-    if (cfg.isKiosk && !input) return cur;
-    if (!cur) return begin(m);
-    lastMono = Math.max(lastMono, m);
-    cur.l = lastWall = Math.max(lastWall, wall(m));
-    store(cur);
-    return cur;
-  };
-
-  /** Runs `fn` as if called at monotonic time `m`. */
-  const run = (m: number | undefined, fn: () => void) => {
-    const was = callAt;
-    callAt = m;
-    try {
-      fn();
-    } catch (e) {
-      log(e);
-    }
-    callAt = was;
-  };
-  /**
-   * Client calls wait, in order and keeping their time, while a session start is being decided across
-   * tabs; one that finds another start pending when its turn comes (a startSession() before it) waits again.
-   */
-  const serial = <A extends unknown[]>(fn: (...args: A) => unknown) => {
-    // Returns nothing whatever `fn` returns, so each method's body can be one expression.
-    const wrapped = (...args: A): void => {
-      const m = callAt ?? mono();
-      starting ? starting.then(() => run(m, () => wrapped(...args))) : fn(...args);
-    };
-    return wrapped;
-  };
-
-  /** Presence: at most every 60 s, only when there was input after the last event, only while visible. */
-  const ping = () => {
-    pingTimer = 0;
-    if (lastInput > lastPresence) {
-      const wait = lastPresence + PING_EVERY - mono();
-      if (wait > 0) pingTimer = later(ping, wait);
-      else if (env.visible()) {
-        // check() returns the live session, `cur`.
-        check() && record('ping', {}, cur);
-      }
-    }
-  };
-
-  const client: HeadcountClient = {
-    track: serial((event, properties) => off() || record('track', { event, properties }, touch())),
-    page: serial((name, properties) => off() || record('page', { name, properties }, touch())),
-    identify: serial((userId, traits) => off() || (userId && set('hc_u', userId), record('identify', { traits }, touch()))),
-    // The previous id is read before the new one is stored, and the new one before the event is made.
-    alias: serial((userId) => off() || record('alias', { previousId: get('hc_u') || anonymousId() }, (set('hc_u', userId), touch()))),
-    // Ending a session makes the new visitor; without one, it is made here.
-    reset: serial(() => (sync(), end('reset') || (anonymousId(newId()), set('hc_u', null)))),
-    startSession: serial(() => off() || (sync(), end('manual'), begin(callAt ?? mono()))),
-    endSession: serial((reason = 'manual') => (sync(), end(reason))),
-    // Sends now, even while a retry is pending.
-    flush() {
-      retryTimer && retryTimer();
-      retryTimer = 0;
-      return flush();
-    },
-    optOut: () => set('hc_o', '1'),
-    optIn() {
-      set('hc_o', '0');
-      soon();
-    },
-    on(type, cb) {
-      (subs[type] ||= []).push(cb);
-      return () => {
-        subs[type] = subs[type]!.filter((f) => f != cb);
-      };
-    },
-    status: () => ({
-      sessionId: (!dead && check()?.i) || null,
-      // Read, never created here: a visitor is created with its first event, once the session start is decided across tabs.
-      anonymousId: get('hc_a'),
-      queued,
-      sent,
-      dropped,
-      online: env.connected(),
-    }),
-    destroy() {
-      dead = true;
-      [flushTimer, retryTimer, pingTimer, sessionTimer, ...stops].forEach((t) => t && t());
-    },
-  };
-
   const unload = () => {
     if (off()) return;
     // Newest first: the oldest are the likeliest to be delivered already, by another tab or a flush.
@@ -524,6 +429,101 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     items[0] && ship(items, true).then(() => (flying = flying.filter((k) => !keys.includes(k))));
   };
 
+  /** Wakes at the earliest of the live session's idle deadline and maximum duration; without one, only stops. */
+  const arm = () => {
+    sessionTimer?.();
+    sessionTimer = cur && later(check, Math.min(lastMono + cfg.idle - mono(), cur.s + cfg.maxDuration - now()));
+  };
+
+  /** Records an event made at wall-clock time `t`; while a session is being started it joins that one when decided. */
+  const record = (type: EventType, fields: JsonObject, s: Live, t = wall(callAt ?? mono())) => {
+    if (off()) return;
+    // A JSON snapshot: later changes to the caller's objects do not reach the queue; unserializable input throws here.
+    const e: HeadcountEvent = JSON.parse(
+      JSON.stringify({
+        type,
+        userId: get('hc_u') || undefined,
+        timestamp: iso(t),
+        context: env.ctx(),
+        ...fields,
+      }),
+    );
+    // The visitor is read once the session is decided: one created by the tab that won the start is everybody's.
+    const add = (s: Current) => {
+      const k = newId();
+      e.messageId ||= k;
+      e.anonymousId = anonymousId();
+      if (s) {
+        e.context = { ...e.context, ...s.a, sessionId: s.i };
+        lastWall = Math.max(lastWall, t);
+      }
+      const item = { k, e };
+      // The offset now, fresh: a caller's t (a session's end at its last activity) may not have read the clock.
+      born[k] = wall(0);
+      lastPresence = mono();
+      if (mine.push(item) > MEMORY_ITEMS) mine.shift();
+      // The first to wait schedules the write that takes all that wait, once a session start being decided is
+      // (so a track that starts a session writes Session Started and itself in one transaction).
+      if (pending.push(item) < 2)
+        writes = writes.then((): unknown => starting).then(async () => {
+          // Write before send: a flush only ever reads from the queue. One transaction writes and counts (emptied in
+          // place: events recorded meanwhile wait for the next write).
+          await write(pending.splice(0), []);
+          soon();
+          // A full batch or queue: flush now, or right after the flush in progress.
+          if (queued >= cfg.perBatch || queued > cfg.cap) Promise.resolve(flushing).then(flush);
+        });
+    };
+    // A session being started is a promise; a record has no `then`.
+    (s as Promise<Current>)?.then ? (s as Promise<Current>).then(add) : add(s as Current);
+  };
+
+  /** Presence: at most every 60 s, only when there was input after the last event, only while visible. */
+  const ping = () => {
+    pingTimer = 0;
+    if (lastInput > lastPresence) {
+      const wait = lastPresence + PING_EVERY - mono();
+      if (wait > 0) pingTimer = later(ping, wait);
+      else if (env.visible()) {
+        // check() returns the live session, `cur`.
+        check() && record('ping', {}, cur);
+      }
+    }
+  };
+
+  /** Runs `fn` as if called at monotonic time `m`. */
+  const run = (m: number | undefined, fn: () => void) => {
+    const was = callAt;
+    callAt = m;
+    try {
+      fn();
+    } catch (e) {
+      log(e);
+    }
+    callAt = was;
+  };
+
+  /** Activity at monotonic time `m` (user input, or a tracked call at its time): the live session, starting one when allowed. */
+  const touch = (input?: boolean, m = callAt ?? mono()): Live => {
+    check();
+    // Kiosk: only a person's input starts or extends a session; tracked calls just join it (they wait
+    // while a start is pending: see serial).
+    if (cfg.isKiosk && !input) return cur;
+    if (!cur) return begin(m);
+    lastMono = Math.max(lastMono, m);
+    cur.l = lastWall = Math.max(lastWall, wall(m));
+    store(cur);
+    return cur;
+  };
+
+  const readSession = (): Current => {
+    try {
+      const r = JSON.parse(get('hc_s') as string);
+      // Another script's value or another shape under the key is no session: its times would be NaN, its timer spin.
+      return r.i && r.s + r.l > 0 ? r : null;
+    } catch {}
+  };
+
   // A landing from a new source starts a new visit (web mode); without a session end() does nothing.
   if (check()?.t != src && src) end('new_source', lastWall);
   // Events left by earlier pages (or other tabs) go out on the first interval.
@@ -531,7 +531,14 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   soon();
 
   return {
-    client,
+    stops,
+    visibility: () => (env.visible() ? (check(), soon()) : unload()),
+    reconnect() {
+      attempt = 0;
+      client.flush();
+    },
+    replay: (t, fn) => run(t && mono() - Math.max(0, now() - t), fn),
+    unload,
     input() {
       const t = mono();
       // Pointer moves and scrolls come in storms; a tenth of a second is plenty for idle timing, never for a start.
@@ -545,13 +552,6 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       // Nothing after destroy (history wrappers outlive it) nor while opted out.
       off() || ((!cfg.isKiosk || check()) && client.page());
     },
-    unload,
-    visibility: () => (env.visible() ? (check(), soon()) : unload()),
-    reconnect() {
-      attempt = 0;
-      client.flush();
-    },
-    replay: (t, fn) => run(t && mono() - Math.max(0, now() - t), fn),
-    stops,
+    client,
   };
 }
