@@ -22,7 +22,9 @@ describe.each(backends())('graceful shutdown on %s', (backend) => {
   });
   afterAll(() => drop());
 
-  it('finishes the writes in flight, refuses new connections, and keeps every acknowledged event', async () => {
+  // On PGlite the server starts twice on a data directory of its own (initdb, every migration): 13 s alone, over 30 s
+  // on a machine busy with other work.
+  it('finishes the writes in flight, refuses new connections, and keeps every acknowledged event', { timeout: 90_000 }, async () => {
     const running = await startServer(readConfig(env));
     const { app } = await createAppsRepository(running.db).create({ name: 'shutdown' });
     const inFlight = Array.from({ length: 20 }, () =>
