@@ -96,21 +96,14 @@ function makeTemplates() {
   return templates;
 }
 
-/**
- * A generator of unique events. `host` is the site's origin. messageIds have the shape and length of the UUIDs that
- * Segment's and RudderStack's libraries send (36 characters: the run, the prefix's code and the event's number) and
- * never repeat within a run, so every event the collector accepts is new (nothing is a duplicate).
- */
 // Between two events of a batch: a browser's queue holds seconds of activity, not one instant.
 const TICK_MS = 37;
 
-/** 4 hex digits naming a prefix (`b`, `t`): which request kind made a messageId (the counter alone keeps them unique). */
-function uuidPart(prefix) {
-  let code = 0;
-  for (const char of prefix) code = (code * 31 + char.charCodeAt(0)) % 0x10000;
-  return code.toString(16).padStart(4, '0');
-}
-
+/**
+ * A generator of unique events. `host` is the site's origin. messageIds have the shape and length of the UUIDs that
+ * Segment's and RudderStack's libraries send (36 characters: the run and the event's number) and
+ * never repeat within a run, so every event the collector accepts is new (nothing is a duplicate).
+ */
 export function createEventFactory({ sessions = 1000, sessionsPerBatch = 10, host = 'https://shop.example' } = {}) {
   const runId = randomBytes(4).toString('hex');
   const visitorSessions = Array.from({ length: sessions }, (_, i) => makeSession(runId, i));
@@ -120,9 +113,9 @@ export function createEventFactory({ sessions = 1000, sessionsPerBatch = 10, hos
   let sessionCursor = 0;
 
   /** One event as a JSON string; `timestamp` is its ISO time; `slot` picks its session. */
-  function eventJson(prefix, timestamp, from = templates, slot = 0) {
+  function eventJson(timestamp, from = templates, slot = 0) {
     const n = counter++;
-    const messageId = `${runId}-${uuidPart(prefix)}-4000-8000-${n.toString(16).padStart(12, '0')}`;
+    const messageId = `${runId}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
     const session = visitorSessions[(sessionCursor + slot) % visitorSessions.length];
     const template = from[n % from.length];
     const url = `${host}${template.page.path}${session.search}`;
@@ -133,7 +126,7 @@ export function createEventFactory({ sessions = 1000, sessionsPerBatch = 10, hos
   return {
     runId,
     /** `{batch: [...], sentAt}` with `size` events. */
-    batchBody(size, prefix = 'b') {
+    batchBody(size) {
       const now = new Date();
       const parts = new Array(size);
       // A batch carries the queues of `sessionsPerBatch` visitors (a browser flush is 1; a server-side forwarder many),
@@ -141,15 +134,15 @@ export function createEventFactory({ sessions = 1000, sessionsPerBatch = 10, hos
       sessionCursor = (sessionCursor + sessionsPerBatch) % visitorSessions.length;
       const last = now.getTime() - 250;
       for (let i = 0; i < size; i++) {
-        parts[i] = eventJson(prefix, new Date(last - (size - 1 - i) * TICK_MS).toISOString(), templates, i % sessionsPerBatch);
+        parts[i] = eventJson(new Date(last - (size - 1 - i) * TICK_MS).toISOString(), templates, i % sessionsPerBatch);
       }
       return `{"batch":[${parts.join(',')}],"sentAt":"${now.toISOString()}"}`;
     },
     /** One track event with its own `sentAt`, as POST /v1/track takes it. */
-    trackBody(prefix = 't') {
+    trackBody() {
       const now = new Date();
       sessionCursor = (sessionCursor + 37) % visitorSessions.length;
-      const json = eventJson(prefix, new Date(now.getTime() - 50).toISOString(), trackTemplates);
+      const json = eventJson(new Date(now.getTime() - 50).toISOString(), trackTemplates);
       return `${json.slice(0, -1)},"sentAt":"${now.toISOString()}"}`;
     },
   };

@@ -71,7 +71,7 @@ export const asSentSql = (e: string, column: 'properties' | 'traits') => `coales
  * the page columns (page_properties: bit i for PAGE_FIELDS[i], migration 0017).
  */
 const propertiesSql = (e: string) => `CASE WHEN ${e}.page_properties IS NULL THEN ${asSentSql(e, 'properties')}
-  ELSE (coalesce(${e}.properties::jsonb, ${e}.properties_jsonb, '{}') || jsonb_strip_nulls(jsonb_build_object(${PAGE_FIELDS.map((f, i) =>
+  ELSE (coalesce(${asSentSql(e, 'properties')}::jsonb, '{}') || jsonb_strip_nulls(jsonb_build_object(${PAGE_FIELDS.map((f, i) =>
     `'${f}', CASE WHEN ${e}.page_properties & ${1 << i} <> 0 THEN ${pageColumnSql(e, f)} END`).join(', ')})))::json END`;
 
 /** The columns `toStoredEvent` reads; `id` as text, since bigints pass JavaScript's safe integers. */
