@@ -167,7 +167,9 @@ export async function refreshRollups(
       const hours = byApp.get(appId) ?? new Set<number>();
       byApp.set(appId, hours.add(new Date(hour).getTime()));
     }
-    const recent = now.getTime() - SEGMENT_HOURS_KEPT * HOUR_MS;
+    // The first whole hour of the last SEGMENT_HOURS_KEPT: hours from it on keep their segments (the sweep below drops
+    // the segments of every hour that starts before it).
+    const recent = Math.ceil((now.getTime() - SEGMENT_HOURS_KEPT * HOUR_MS) / HOUR_MS) * HOUR_MS;
     let days = 0;
     for (const [appId, hourSet] of byApp) {
       const [app] = await tx.query<{ id: string }>('SELECT id FROM apps WHERE id = $1', [appId]);
