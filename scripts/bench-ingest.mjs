@@ -37,17 +37,21 @@
 //   BENCH_KEEP_DB=1         keep the scratch database (its URL is printed)
 //   BENCH_COLLECTOR_DIST    another build of the collector to measure (default packages/collector/dist)
 //   BENCH_COLLECTOR_FLAGS   node flags for the collector process, e.g. "--max-semi-space-size=8" to try a heap setting
+//   BENCH_COLLECTOR_MEMORY  run the collector as on a machine with this much memory, e.g. 1G: in a memory cgroup of
+//                           that size (needs root and a cgroup memory controller), which Node reads at start to size
+//                           V8's heap as it does on a small VPS or in a container with a memory limit
 //   BENCH_SCENARIOS         the scenarios to run, comma-separated (default batch,worst,single; batch is always run:
 //                           the raw COPY compares with its rows), e.g. "batch" for a quicker A/B of the headline ratio
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus as machineCpus } from 'node:os';
+import { cpus as machineCpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { cpuSecondsOf, startCpu } from './bench/cpu.mjs';
 import { ADMIN_URL, createBenchDatabase, pg, withClient } from './bench/database.mjs';
 import { createEventFactory } from './bench/events.mjs';
+import { createMemoryLimit, heapLimitMb, parseBytes, plainNode } from './bench/memoryLimit.mjs';
 import { createChecks, envNumber, figure, fmt, headline, RUNS, spread, table } from './bench/runs.mjs';
 import { startCollectorProcess } from './chaos/lib/collectorProcess.mjs';
 import { freePort } from './chaos/lib/freePort.mjs';
@@ -69,6 +73,7 @@ const SESSIONS_PER_BATCH = Math.round(envNumber('BENCH_SESSIONS_PER_BATCH', 10))
 const WARMUP = 3;
 const PROFILE_DIR = env.BENCH_PROFILE ? resolve(env.BENCH_PROFILE) : null;
 const COLLECTOR_FLAGS = (env.BENCH_COLLECTOR_FLAGS ?? '').split(/\s+/).filter(Boolean);
+const COLLECTOR_MEMORY = env.BENCH_COLLECTOR_MEMORY ? parseBytes(env.BENCH_COLLECTOR_MEMORY) : null;
 const TARGET_EVENTS_PER_SECOND = 20_000;
 // Issue 16: batched ingest at half the rate of a raw COPY of the same rows, every guarantee kept.
 const TARGET_COPY_RATIO = 0.5;
@@ -305,12 +310,16 @@ async function main() {
   }
   if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
   const startedAt = Date.now();
+  const memoryLimit = COLLECTOR_MEMORY === null ? null : createMemoryLimit(COLLECTOR_MEMORY);
+  const launch = memoryLimit?.command ?? plainNode;
   let collector = null;
   const stopCollector = async () => {
     running?.stop();
     const stopping = collector;
     collector = null;
-    return stopping?.kill('SIGTERM');
+    const stopped = await stopping?.kill('SIGTERM');
+    memoryLimit?.remove();
+    return stopped;
   };
   const database = await createBenchDatabase('ingest', { beforeDrop: stopCollector });
   const checks = createChecks();
@@ -337,6 +346,11 @@ async function main() {
     log(`Headcount ingest bench: PostgreSQL ${serverInfo.version} (shared_buffers ${serverInfo.shared_buffers}, synchronous_commit ${serverInfo.synchronous_commit}, fsync ${serverInfo.fsync}), node ${process.version}, ${cpus.length} CPU ${cpus[0]?.model ?? ''}`);
     if (env.BENCH_COLLECTOR_DIST) log(`collector build: ${DIST}`);
     if (COLLECTOR_FLAGS.length > 0) log(`collector flags: ${COLLECTOR_FLAGS.join(' ')}`);
+    // Node sizes V8's heap from the machine's memory (or a cgroup's limit): the RSS figures depend on it.
+    const memoryNote = COLLECTOR_MEMORY === null
+      ? `this machine's ${fmt(totalmem() / 1048576 / 1024, 1)} GB`
+      : `a ${fmt(COLLECTOR_MEMORY / 1048576)} MB memory cgroup (BENCH_COLLECTOR_MEMORY)`;
+    log(`collector memory: ${memoryNote}; V8 heap limit ${fmt(heapLimitMb(launch, COLLECTOR_FLAGS))} MB`);
     log(`database ${database.name}; ${CONNECTIONS} connections; ${RUNS} runs of ~${DURATION} s per scenario, in rounds; events from ${SESSIONS} visitor sessions${PROFILE_DIR ? `; PROFILING into ${PROFILE_DIR}` : ''}`);
 
     collector = await startCollectorProcess({
@@ -349,6 +363,7 @@ async function main() {
         ...(PROFILE_DIR ? { BENCH_SQL_TIMINGS: join(PROFILE_DIR, 'sql-timings.json'), BENCH_COLLECTOR_DIST: DIST } : {}),
       },
       port: await freePort(),
+      launch,
     });
     const collectorPid = collector.pid;
     const url = collector.url;
@@ -549,7 +564,7 @@ async function main() {
     }
     figures.push(['collector RSS peak per run', runs.map((r) => r.rssPeak), { unit: ' MB' }]);
     headline('ingest', figures);
-    log(`  collector RSS: ${rssIdle} MB idle, ${rssWarm} MB after the warm-ups, max ${Math.max(...runs.map((r) => r.rssPeak))} MB under sustained load`);
+    log(`  collector RSS: ${rssIdle} MB idle, ${rssWarm} MB after the warm-ups, max ${Math.max(...runs.map((r) => r.rssPeak))} MB under sustained load, on ${memoryNote}`);
     log(`  storage: ${perStoredEvent(sizes)} B per stored event (heap ${perRow(sizes.eventsHeap + sizes.keysHeap, sizes.events)} + indexes ${perRow(sizes.eventsIndexes + sizes.keysIndexes, sizes.events)}, event_ids included; context ${fmt(sizes.context)} B${packed ? `; ${perStoredEvent(packed)} once its month is packed` : ''}), ${perRow(sizes.sessionsHeap + sizes.sessionsIndexes, sizes.sessions)} B per session (heap ${perRow(sizes.sessionsHeap, sizes.sessions)} + indexes ${perRow(sizes.sessionsIndexes, sizes.sessions)})`);
     log();
     const total = runs.reduce((n, r) => n + r.accepted, 0);

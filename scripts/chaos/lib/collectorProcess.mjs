@@ -11,10 +11,12 @@ export const BUILT_COLLECTOR = [join(ROOT, 'packages/collector/dist/cli.js'), 's
 
 /**
  * Starts `node ...command` with `env` (DATABASE_URL, PORT...) and resolves once /healthz answers 200.
- * `kill(signal)` resolves on exit; `exited` tells whether it ever died on its own.
+ * `launch` turns node's arguments into the [file, args] to spawn (the bench's memory limit wraps node in a shell that
+ * execs it, so the pid is node's). `kill(signal)` resolves on exit; `exited` tells whether it ever died on its own.
  */
-export async function startCollectorProcess({ command = BUILT_COLLECTOR, env, port, startTimeoutMs = 30_000 }) {
-  const child = spawn(process.execPath, command, {
+export async function startCollectorProcess({ command = BUILT_COLLECTOR, env, port, startTimeoutMs = 30_000, launch = (args) => [process.execPath, args] }) {
+  const [file, args] = launch(command);
+  const child = spawn(file, args, {
     env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', HEADCOUNT_RATE_LIMIT: '0', SENTRY_DSN: '', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
