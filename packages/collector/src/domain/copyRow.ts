@@ -69,17 +69,29 @@ function hasUnstorableEscape(json: string): boolean {
   return json.includes('\\u') && UNSTORABLE_ESCAPE.test(json);
 }
 
-// A request's events share their receivedAt and sentAt, a visit's events often their times: each is formatted once.
-const ISO_KEPT = 64;
-const isoTimes = new Map<number, string>();
-/** `value.toISOString()`, formatted once for the times many events share. */
+// Every event has its own time: `toISOString` (~0.4 µs) ran a few times per event on the ingest hot path. The
+// date part changes once a day, so it is formatted once; the time of day is assembled from two- and three-digit
+// pieces (~0.1 µs). Same text as `toISOString`, for any year it can print.
+const DAY_MS = 86_400_000;
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
+let dayNumber = Number.NaN;
+let dayPrefix = '';
+
+/** `value.toISOString()` (UTC, milliseconds, `Z`), without formatting its date part again for each event of a day. */
 export function isoTime(value: Date): string {
   const ms = value.getTime();
-  let iso = isoTimes.get(ms);
-  if (iso === undefined) {
-    iso = value.toISOString();
-    if (isoTimes.size >= ISO_KEPT) isoTimes.clear();
-    isoTimes.set(ms, iso);
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== dayNumber) {
+    const iso = value.toISOString();
+    dayNumber = day;
+    dayPrefix = iso.slice(0, iso.indexOf('T') + 1);
   }
-  return iso;
+  let rest = ms - day * DAY_MS;
+  const millis = rest % 1000;
+  rest = (rest - millis) / 1000;
+  const seconds = rest % 60;
+  rest = (rest - seconds) / 60;
+  const minutes = rest % 60;
+  return `${dayPrefix}${TWO_DIGITS[(rest - minutes) / 60]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[millis]}Z`;
 }

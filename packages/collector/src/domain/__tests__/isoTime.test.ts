@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { isoTime } from '../copyRow';
+
+describe('isoTime', () => {
+  it('writes what toISOString writes, across days, years and the edges of the range', () => {
+    const edges = [
+      0, -1, 1, 86_399_999, 86_400_000, -86_400_000, -86_400_001, Date.UTC(2024, 1, 29, 23, 59, 59, 999), Date.UTC(2024, 2, 1),
+      Date.UTC(1969, 11, 31, 23, 59, 59, 1), Date.UTC(9999, 11, 31, 23, 59, 59, 999), Date.UTC(10_000, 0, 1), Date.UTC(-1, 5, 15, 12, 30, 45, 5),
+      -62_198_755_200_000, 8.64e15, -8.64e15,
+    ];
+    // A pseudo-random walk, in order and out of order, so the cached day changes both ways.
+    let seed = 42;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const walk = Array.from({ length: 20_000 }, () => Math.round((random() - 0.5) * 2 * 4e12));
+    let t = Date.UTC(2026, 11, 1, 23, 59, 0);
+    const burst = Array.from({ length: 5_000 }, () => (t += Math.round(random() * 50)));
+    for (const ms of [...edges, ...walk, ...burst, ...edges.reverse()]) {
+      const date = new Date(ms);
+      expect(isoTime(date), String(ms)).toBe(date.toISOString());
+    }
+  });
+});
