@@ -110,7 +110,7 @@ const INTERNAL_PROPERTIES = {
   read: 'J', write: 'c', head: 'o',
   // Config
   isKiosk: 'n', idle: 'N', maxDuration: 'G', pageviews: 'h', clicks: 'r', perBatch: 'f', interval: 'Q', cap: 'C',
-  honourDnt: 'v', memory: 'u', verbose: 'w',
+  honourDnt: 'v', memory: 'u', verbose: 'w', endpoint: 'D',
   // Core
   client: 'L', input: 'K', autoPage: '_', unload: 'A', visibility: 'g', reconnect: 'X', replay: 'V', stops: 'E',
 };

@@ -21,7 +21,7 @@ export function startHeadcount(options: HeadcountOptions, queued: QueuedCall[] =
   const client = core.client;
   // destroy() stops these too. In the order that gzips smallest (measured): each listens to its own events.
   core.stops.push(
-    cfg.clicks && watchClicks(client.track),
+    cfg.clicks && watchClicks(client),
     // pagehide also covers pages that unload without becoming hidden first (and bfcache entries).
     listen(document, 'visibilitychange', core.visibility),
     listen(window, 'pagehide', core.unload),

@@ -12,10 +12,15 @@ import { buildIife } from './buildIife';
  * the ping written as expressions, one writer for the session record, the queue's excess and Retry-After each computed
  * once, a measured module and property order) took it to 4,752; a fifth pass (the wrapper function written as a
  * block and no final newline, the core's declarations and the config, env and core members in a measured order, and
- * measured letters for the internal properties and the variables: rollup.config.mjs) took it to 4,659. 4,608 is not
- * reached with every behaviour kept. This is what it measures today, so any growth fails.
+ * measured letters for the internal properties and the variables: rollup.config.mjs) took it to 4,659; a sixth pass
+ * (Config's url renamed endpoint, so it gets a letter; storage: memory's lock announcements skipped by the core
+ * rather than by an env stub; the write chain started from 0 rather than a resolved promise; watchClicks taking
+ * `track` from the client; the click ids, fetch's init, the config and a few independent statements in a measured
+ * order) took it to 4,639. 4,608 is not reached with every behaviour kept: the rest is the mangler's measured
+ * alphabet and letters, which any further change of the code's shape mostly undoes (see rollup.config.mjs). This is
+ * what it measures today, so any growth fails.
  */
-const BUDGET = 4_659;
+const BUDGET = 4_639;
 
 it(`dist/headcount.js stays within ${BUDGET} bytes gzip -9`, async () => {
   const code = await buildIife();

@@ -34,9 +34,9 @@ export function browserEnv(cfg: Config): CoreEnv {
     later: (fn, ms) => clearTimeout.bind(null, setTimeout(fn, Math.min(ms, 2e9))),
     kv,
     queue: fallbackStore(!cfg.memory && indexedDbQueue(name), kv, name),
-    // `storage: memory` shares nothing with other tabs, its session starts included.
-    lockNames: cfg.memory ? () => undefined : heldLocks(name),
+    // `storage: memory` never asks (the core), so it shares nothing with other tabs, its session starts included.
+    lockNames: heldLocks(name),
     source: landingSource(attribution()),
-    send: fetchTransport(cfg.url),
+    send: fetchTransport(cfg.endpoint),
   };
 }

@@ -5,7 +5,8 @@ import { listen } from './listen';
 /** The nearest interactive ancestor describes a click better than the span inside a button. */
 const INTERACTIVE = 'a,button,input,select,textarea,label,[role=button]';
 
-export function watchClicks(track: (event: string, properties: JsonObject) => void): () => void {
+/** Takes `track` from `client` now (startHeadcount wraps the client's methods after). */
+export function watchClicks({ track }: { track: (event: string, properties: JsonObject) => void }): () => void {
   return listen<MouseEvent>(document, 'click', (e) => {
     // A target that is no element (a script's click on document) throws here, and listen() ignores it.
     const target = e.target as Element;

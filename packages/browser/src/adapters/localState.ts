@@ -19,8 +19,9 @@ export function localState(memoryOnly: boolean): KeyValue {
     },
     write(key, value) {
       try {
-        value == null ? storage().removeItem(key) : storage().setItem(key, value);
+        // Forgotten first: a failed write puts it back.
         delete memory[key];
+        value == null ? storage().removeItem(key) : storage().setItem(key, value);
       } catch {
         memory[key] = value;
       }

@@ -51,7 +51,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   // Promises, flags and timers start undefined (no initializer to ship): falsy, like the 0 they are reset to.
   /** This tab's events not yet acknowledged nor handed to an unload-safe send. */
   let mine: Item[] = [];
-  let writes: Promise<unknown> = Promise.resolve();
+  /** The last queue write, 0 before any: Promise.resolve and await take it as done (shorter than a resolved promise). */
+  let writes: Promise<unknown> | 0 = 0;
   let dropped = 0;
   let flushTimer: Timer | undefined;
   /** Monotonic time of the last input handled (none yet: long ago, so the first is never thinned). */
@@ -243,7 +244,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
             await remove(old.map((i) => i.k));
             old.forEach((i) => drop(i.e, { code: 'queue_full' }));
           }
-          for (let round = ROUNDS; !retryTimer && !dead; ) {
+          for (let round = ROUNDS; !dead && !retryTimer; ) {
             // Stopped after many full batches: continue on the next interval.
             if (!round--) return soon();
             const items = await env.queue.head(cfg.perBatch);
@@ -321,10 +322,11 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     const s = cur;
     if (!s) return;
     cur = null;
-    gone.push(s.i);
+    // In the order that gzips smallest (measured; none depends on another).
     unannounce?.();
-    arm();
     if (readSession()?.i == s.i) set('hc_s', null);
+    arm();
+    gone.push(s.i);
     const properties = { reason, durationSeconds: Math.max(0, t - s.s) / 1e3 };
     const ended = { sessionId: s.i, anonymousId: anonymousId(), ...properties };
     // A fixed messageId: two tabs ending the same session are stored once.
@@ -344,8 +346,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     // Lost a start race (no cross-tab lock): end ours rather than leave a session that never ends.
     if (cur && r && r.i != cur.i && Math.abs(r.s - cur.s) < 1e3) end('manual', lastWall);
     if (r && (r.i != cur?.i || r.l > lastWall)) {
-      lastWall = r.l;
       lastMono = mono() - Math.max(0, now() - r.l);
+      lastWall = r.l;
     }
     cur = r;
   };
@@ -376,8 +378,9 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   const begin = (m: number) =>
     (starting ||= lock('s', async () => {
         if (check()) return;
-        // Without Web Locks (undefined) nothing is announced, and the start is decided at once (no await).
-        const asked = env.lockNames();
+        // Without Web Locks (undefined), or with `storage: memory` (which shares nothing with other tabs, its session
+        // starts included), nothing is announced, and the start is decided at once (no await).
+        const asked = !cfg.memory && env.lockNames();
         // map() passes JSON.parse an index as the reviver, which it ignores (not a function).
         const told =
           asked && (await asked).map(JSON.parse as (name: string) => [SessionRecord, string]).find(([r]) => !gone.includes(r.i));
@@ -391,10 +394,11 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
         const visitor = anonymousId();
         const t = wall(m);
         const s = (cur = { i: newId(), s: t, l: t, a: env.attribution(), t: src });
+        // In the order that gzips smallest (measured; arm() reads lastMono and cur only).
         lastMono = m;
-        lastWall = t;
-        store(s);
         arm();
+        store(s);
+        lastWall = t;
         record('track', { event: 'Session Started' }, s, t);
         // Kiosk: the page a person finds is the session's landing page.
         if (cfg.isKiosk && cfg.pageviews) record('page', {}, s, t);
@@ -417,8 +421,8 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   const unload = () => {
     if (off()) return;
     // Newest first: the oldest are the likeliest to be delivered already, by another tab or a flush.
-    let size = 0;
     let j = mine.length;
+    let size = 0;
     // UTF-8 length without TextEncoder (not in the core's ES2020 lib): each escaped byte becomes one character.
     while (j && (size += unescape(encodeURIComponent(JSON.stringify(mine[j - 1]!.e))).length + SENT_AT_BYTES) < KEEPALIVE_BYTES) j--;
     // Out of `mine` once handed over; their sentAt stays, should a flush send them again.
@@ -451,21 +455,22 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
     // The visitor is read once the session is decided: one created by the tab that won the start is everybody's.
     const add = (s: Current) => {
       const k = newId();
+      // Made before the event's last fields are set (the same object; measured smaller).
+      const item = { k, e };
       e.messageId ||= k;
       e.anonymousId = anonymousId();
       if (s) {
         e.context = { ...e.context, ...s.a, sessionId: s.i };
         lastWall = Math.max(lastWall, t);
       }
-      const item = { k, e };
+      if (mine.push(item) > MEMORY_ITEMS) mine.shift();
+      lastPresence = mono();
       // The offset now, fresh: a caller's t (a session's end at its last activity) may not have read the clock.
       born[k] = wall(0);
-      lastPresence = mono();
-      if (mine.push(item) > MEMORY_ITEMS) mine.shift();
       // The first to wait schedules the write that takes all that wait, once a session start being decided is
       // (so a track that starts a session writes Session Started and itself in one transaction).
       if (pending.push(item) < 2)
-        writes = writes.then((): unknown => starting).then(async () => {
+        writes = Promise.resolve(writes).then((): unknown => starting).then(async () => {
           // Write before send: a flush only ever reads from the queue. One transaction writes and counts (emptied in
           // place: events recorded meanwhile wait for the next write).
           await write(pending.splice(0), []);

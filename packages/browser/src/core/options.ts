@@ -4,8 +4,8 @@ import type { HeadcountOptions } from './api';
 /** Field names differ from the options' so the script-tag build can shorten them (rollup.config.mjs). */
 export interface Config {
   writeKey: string;
-  /** `{host}/v1/batch`. */
-  url: string;
+  /** `{host}/v1/batch`. Not `url`: events send a field of that name, so the script-tag build could not shorten it. */
+  endpoint: string;
   isKiosk: boolean;
   idle: number;
   maxDuration: number;
@@ -35,10 +35,9 @@ export function configure(o: Settings): Config {
   return {
     maxDuration: num(o.maxSessionDuration ?? o.maxSession, 43200) * 1e3,
     idle: num(o.idleTimeout, kiosk ? 60 : 1800) * 1e3,
-    cap: num(o.maxQueue, 1e4),
     interval: num(o.flushInterval, 2, 0) * 1e3,
     isKiosk: kiosk,
-    url: (o.host || '').replace(/\/+$/, '') + '/v1/batch',
+    endpoint: (o.host || '').replace(/\/+$/, '') + '/v1/batch',
     perBatch: Math.min(num(o.batchSize, 20), 2500),
     memory: o.storage == 'memory',
     writeKey: o.writeKey,
@@ -46,5 +45,6 @@ export function configure(o: Settings): Config {
     verbose: flag(o.debug),
     honourDnt: flag(o.respectDoNotTrack ?? o.respectDnt),
     pageviews: flag(o.autoPageviews, true),
+    cap: num(o.maxQueue, 1e4),
   };
 }

@@ -7,7 +7,7 @@ describe('configure', () => {
   it('applies the documented defaults, in ms', () => {
     expect(configure({ writeKey: 'k' })).toEqual({
       writeKey: 'k',
-      url: '/v1/batch',
+      endpoint: '/v1/batch',
       isKiosk: false,
       idle: 1_800_000,
       maxDuration: 43_200_000,
@@ -42,7 +42,7 @@ describe('configure', () => {
       storage: 'memory',
     });
     expect(cfg).toMatchObject({
-      url: 'https://c.example/v1/batch',
+      endpoint: 'https://c.example/v1/batch',
       isKiosk: true,
       verbose: true,
       honourDnt: false,
