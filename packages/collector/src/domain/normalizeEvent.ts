@@ -6,7 +6,11 @@ import { correctClockSkew } from './correctClockSkew';
 import { deriveMessageId } from './deriveMessageId';
 import { truncateIp } from './truncateIp';
 
-/** A validated event, ready to be sessionized and stored. */
+/**
+ * A validated event, ready to be sessionized and stored: what a request holds while it waits for its commit. What only
+ * the stored row needs (properties, traits, the sent times, extra fields) is in `copyRow` alone, so the parsed objects
+ * die young instead of being copied by the garbage collector for every event in flight.
+ */
 export interface NormalizedEvent {
   messageId: string;
   type: EventType;
@@ -20,14 +24,10 @@ export interface NormalizedEvent {
   sessionId: string | null;
   /** Clock-corrected event time. */
   timestamp: Date;
-  originalTimestamp: Date | null;
-  sentAt: Date | null;
   receivedAt: Date;
+  /** Of the properties, what a visit's summary reads: a Session Ended's `reason` (as stored visit events carry it). */
   properties: JsonObject | null;
-  traits: JsonObject | null;
   context: EventContext;
-  /** Top-level fields the wire format does not name (Segment's `channel`, `integrations`, `projectId`...), kept as sent. */
-  extra: JsonObject | null;
   /**
    * The context but its page (null when there is nothing else): the same on most events of a visit, it is stored
    * once per app in event_contexts under `key` (a hash of its JSON text, `json`).
@@ -42,6 +42,16 @@ export interface NormalizedEvent {
   bytes: number;
   /** False when a field holds what PostgreSQL cannot store (NUL, an unpaired surrogate): the event is rejected. */
   storable: boolean;
+}
+
+/** What only the stored row holds of an event (`copyRow`). */
+interface SentFields {
+  originalTimestamp: Date | null;
+  sentAt: Date | null;
+  properties: JsonObject | null;
+  traits: JsonObject | null;
+  /** Top-level fields the wire format does not name (Segment's `channel`, `integrations`, `projectId`...), kept as sent. */
+  extra: JsonObject | null;
 }
 
 export interface RequestFacts {
@@ -108,6 +118,13 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
   const receivedAt = upstream && upstream < facts.receivedAt ? upstream : facts.receivedAt;
   const hasProperties = event.type === 'track' || event.type === 'page' || event.type === 'screen';
   const hasTraits = event.type === 'identify' || event.type === 'group';
+  const sent: SentFields = {
+    originalTimestamp,
+    sentAt,
+    properties: hasProperties ? ((event as { properties?: JsonObject }).properties ?? {}) : null,
+    traits: hasTraits ? ((event as { traits?: JsonObject }).traits ?? {}) : null,
+    extra: extraFieldsOf(event),
+  };
   const normalized: NormalizedEvent = {
     messageId,
     type: event.type,
@@ -119,13 +136,9 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
     groupId: event.type === 'group' ? event.groupId : null,
     sessionId: merged.sessionId || null,
     timestamp: correctClockSkew(originalTimestamp, sentAt, receivedAt),
-    originalTimestamp,
-    sentAt,
     receivedAt: facts.receivedAt,
-    properties: hasProperties ? ((event as { properties?: JsonObject }).properties ?? {}) : null,
-    traits: hasTraits ? ((event as { traits?: JsonObject }).traits ?? {}) : null,
+    properties: sent.properties !== null && Object.hasOwn(sent.properties, 'reason') ? { reason: sent.properties.reason } : null,
     context: merged,
-    extra: extraFieldsOf(event),
     sharedContext: null,
     copyRow: '',
     bytes: 0,
@@ -139,7 +152,7 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
   // The context the write reads (sessions, placement) is the cached one with this event's page: the event's own parsed
   // copy dies young instead of being kept, and copied by the garbage collector, while its request waits for a commit.
   if (sharedPart !== null) normalized.context = page === undefined ? sharedPart.context : { ...sharedPart.context, page };
-  const row = copyRowOf(normalized, sharedPart === null ? merged : page === undefined ? null : { page });
+  const row = copyRowOf(normalized, sent, sharedPart === null ? merged : page === undefined ? null : { page });
   normalized.copyRow = row.toString();
   normalized.bytes = Buffer.byteLength(normalized.copyRow) - row.escapes + (sharedPart?.bytes ?? 0);
   normalized.storable = row.storable && (sharedPart?.storable ?? true);
@@ -262,12 +275,12 @@ function urlOriginOf(page: PlainPage): string | null {
  * in properties and in context.page), and which fields those were: bit i for PAGE_FIELDS[i] (migration 0017). Readers
  * put them back from the page columns (eventsRepository's propertiesSql). Null: the properties are stored whole.
  */
-function pagePropertiesOf(e: NormalizedEvent, page: PlainPage | null): { repeated: number; rest: JsonObject | null } | null {
-  if (e.type !== 'page' || e.properties === null || page === null) return null;
+function pagePropertiesOf(type: EventType, properties: JsonObject | null, page: PlainPage | null): { repeated: number; rest: JsonObject | null } | null {
+  if (type !== 'page' || properties === null || page === null) return null;
   let repeated = 0;
   let rest: JsonObject | null = null;
-  for (const key in e.properties) {
-    const value = e.properties[key];
+  for (const key in properties) {
+    const value = properties[key];
     const field = (PAGE_FIELDS as readonly string[]).indexOf(key);
     if (field >= 0 && value === page[key as (typeof PAGE_FIELDS)[number]]) repeated |= 1 << field;
     // A null-prototype object: a "__proto__" key is a property like any other.
@@ -276,16 +289,16 @@ function pagePropertiesOf(e: NormalizedEvent, page: PlainPage | null): { repeate
   return repeated === 0 ? null : { repeated, rest };
 }
 
-function copyRowOf(e: NormalizedEvent, ownContext: EventContext | null): CopyRow {
+function copyRowOf(e: NormalizedEvent, sent: SentFields, ownContext: EventContext | null): CopyRow {
   const page = plainPageOf(ownContext);
   const origin = page === null ? null : urlOriginOf(page);
-  const pageProperties = pagePropertiesOf(e, page);
+  const pageProperties = pagePropertiesOf(e.type, sent.properties, page);
   const row = new CopyRow()
     .text(e.messageId).raw(e.type).text(e.event).text(e.name)
     .text(e.anonymousId).text(e.userId).text(e.previousId).text(e.groupId)
-    .time(e.timestamp).time(e.originalTimestamp).time(e.sentAt).time(e.receivedAt)
-    .json(pageProperties === null ? e.properties : pageProperties.rest).json(e.traits)
-    .json(page === null ? ownContext : null).json(e.extra);
+    .time(e.timestamp).time(sent.originalTimestamp).time(sent.sentAt).time(e.receivedAt)
+    .json(pageProperties === null ? sent.properties : pageProperties.rest).json(sent.traits)
+    .json(page === null ? ownContext : null).json(sent.extra);
   for (const field of PAGE_FIELDS) row.text(field === 'url' && origin !== null ? null : (page?.[field] ?? null));
   row.text(origin);
   return pageProperties === null ? row.null() : row.raw(String(pageProperties.repeated));
