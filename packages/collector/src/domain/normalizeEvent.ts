@@ -145,8 +145,8 @@ export function normalizeEvent(event: HeadcountEvent, facts: RequestFacts): Norm
     storable: true,
   };
   // The page is the event's own; the rest of the context is shared with the visit's other events (stored once).
-  const { page, ...shared } = merged;
-  const sharedPart = sharedPartOf(shared);
+  const page = merged.page;
+  const sharedPart = sharedPartOf(merged);
   // The cached part itself (shared by every event naming it, never changed): no copy per event.
   normalized.sharedContext = sharedPart;
   // The context the write reads (sessions, placement) is the cached one with this event's page: the event's own parsed
@@ -180,10 +180,12 @@ const RECENT_VISITS = 1_000;
 const recentParts = new Map<string, SharedPart>();
 
 /** The stored part of a context but its page, or null when there is nothing else. */
-function sharedPartOf(shared: EventContext): SharedPart | null {
-  const hint = typeof shared.sessionId === 'string' ? shared.sessionId : typeof shared.userAgent === 'string' ? shared.userAgent : '';
+function sharedPartOf(context: EventContext): SharedPart | null {
+  const hint = typeof context.sessionId === 'string' ? context.sessionId : typeof context.userAgent === 'string' ? context.userAgent : '';
   const recent = recentParts.get(hint);
-  if (recent !== undefined && sameJsonValue(recent.context, shared)) return recent;
+  // Compared in place: the context but its page is copied only when it is new.
+  if (recent !== undefined && sameButPage(recent.context, context)) return recent;
+  const { page: _page, ...shared } = context;
   if (Object.keys(shared).length === 0) return null;
   const part = sharedContextOf(JSON.stringify(shared), shared);
   if (recentParts.size >= RECENT_VISITS) recentParts.clear();
@@ -209,6 +211,18 @@ export function sameJsonValue(a: unknown, b: unknown): boolean {
     keys++;
   }
   for (const key in b) if (Object.hasOwn(b, key)) keys--;
+  return keys === 0;
+}
+
+/** Whether `context`, its page left out, is the same value as `shared` (a context without a page). */
+function sameButPage(shared: EventContext, context: EventContext): boolean {
+  let keys = 0;
+  for (const key in context) {
+    if (key === 'page') continue;
+    if (!Object.hasOwn(shared, key) || !sameJsonValue(shared[key], context[key])) return false;
+    keys++;
+  }
+  for (const key in shared) if (Object.hasOwn(shared, key)) keys--;
   return keys === 0;
 }
 
