@@ -39,7 +39,8 @@
 //   BENCH_COLLECTOR_FLAGS   node flags for the collector process, e.g. "--max-semi-space-size=8" to try a heap setting
 //   BENCH_COLLECTOR_MEMORY  run the collector as on a machine with this much memory, e.g. 1G: in a memory cgroup of
 //                           that size (needs root and a cgroup memory controller), which Node reads at start to size
-//                           V8's heap as it does on a small VPS or in a container with a memory limit
+//                           V8's heap as it does on a small VPS or in a container with a memory limit (swap is not
+//                           limited: a machine that has swap may swap rather than kill the collector)
 //   BENCH_SCENARIOS         the scenarios to run, comma-separated (default batch,worst,single; batch is always run:
 //                           the raw COPY compares with its rows), e.g. "batch" for a quicker A/B of the headline ratio
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
@@ -321,7 +322,10 @@ async function main() {
     memoryLimit?.remove();
     return stopped;
   };
-  const database = await createBenchDatabase('ingest', { beforeDrop: stopCollector });
+  const database = await createBenchDatabase('ingest', { beforeDrop: stopCollector }).catch((err) => {
+    memoryLimit?.remove();
+    throw err;
+  });
   const checks = createChecks();
 
   try {

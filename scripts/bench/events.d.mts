@@ -1,5 +1,4 @@
 export const USER_AGENTS: string[];
-export const TICK_MS: number;
 
 export interface EventFactory {
   runId: string;

@@ -16,10 +16,13 @@ export function parseBytes(text) {
   return Math.round(Number(match[1]) * unit);
 }
 
-/** The memory controller's directory and its limit file, cgroup v2 or v1; null when the machine has neither. */
+/**
+ * The memory controller's directory and its limit file, cgroup v2 or v1; null when the machine has neither. On v2 a
+ * child group has `memory.max` only when the root hands the controller down (`cgroup.subtree_control`).
+ */
 function memoryController() {
-  const v2 = join(CGROUP_ROOT, 'cgroup.controllers');
-  if (existsSync(v2) && readFileSync(v2, 'utf8').split(/\s+/).includes('memory')) return { dir: CGROUP_ROOT, limitFile: 'memory.max' };
+  const v2 = join(CGROUP_ROOT, 'cgroup.subtree_control');
+  if (existsSync(v2)) return readFileSync(v2, 'utf8').split(/\s+/).includes('memory') ? { dir: CGROUP_ROOT, limitFile: 'memory.max' } : null;
   const v1 = join(CGROUP_ROOT, 'memory');
   if (existsSync(join(v1, 'memory.limit_in_bytes'))) return { dir: v1, limitFile: 'memory.limit_in_bytes' };
   return null;
@@ -27,31 +30,38 @@ function memoryController() {
 
 /**
  * A memory cgroup of `bytes` for the collector. `command(args)` is the [file, args] that starts `node ...args`
- * inside it (a shell moves itself in, then execs node: the pid stays the collector's); `remove()` deletes the group once its processes have exited. Throws with the reason
- * when the machine will not make one (no memory controller, no permission).
+ * inside it (a shell moves itself in, then execs node: the pid stays the collector's); `remove()` deletes the group
+ * once its processes have exited. Throws with the reason when the machine will not make one (no memory controller
+ * a new group can use, no permission), leaving nothing behind.
  */
 export function createMemoryLimit(bytes) {
   const controller = memoryController();
-  if (!controller) throw new Error('BENCH_COLLECTOR_MEMORY: this machine has no memory cgroup controller under /sys/fs/cgroup');
+  if (!controller) {
+    throw new Error('BENCH_COLLECTOR_MEMORY: no memory cgroup controller a new group can use under /sys/fs/cgroup (v1 memory/, or v2 with memory in cgroup.subtree_control); leave it unset');
+  }
   const dir = join(controller.dir, `headcount-bench-${process.pid}`);
   try {
     mkdirSync(dir);
     writeFileSync(join(dir, controller.limitFile), String(bytes));
   } catch (err) {
-    throw new Error(`BENCH_COLLECTOR_MEMORY: cannot make a memory cgroup in ${controller.dir} (${err.message}); run as root, or leave it unset`);
+    removeGroup(dir);
+    throw new Error(`BENCH_COLLECTOR_MEMORY: cannot make a memory cgroup in ${controller.dir} (${err.code ?? err.message}: it needs root and a writable cgroup tree); leave it unset`);
   }
   const procs = join(dir, 'cgroup.procs');
   const command = (args) => ['/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', procs, process.execPath, ...args]];
   return {
     command,
-    remove() {
-      try {
-        rmdirSync(dir);
-      } catch {
-        // Still holds a process (the collector did not exit): the kernel frees it with the last one.
-      }
-    },
+    remove: () => removeGroup(dir),
   };
+}
+
+/** Deletes a group (never made, or empty); one still holding a process is freed by the kernel with the last one. */
+function removeGroup(dir) {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not there, or a process still in it.
+  }
 }
 
 /** The machine's own: `node ...args`. */

@@ -10,9 +10,11 @@ import { createEventFactory } from '../../../scripts/bench/events.mjs';
  * What a batch request holds per event while it waits for its commit (its normalized events): every byte of it is
  * copied by V8's scavenger at each minor collection in flight, then promoted, so it drives the collector's GC time and
  * RSS under load (issue 16). Measured on the bench's own events; 2,961 B before issue 16, 1,599 after its third step,
- * 1,197 once properties, traits, extra fields and the sent times lived only in the COPY row. Any growth fails.
+ * 1,197 once properties, traits, extra fields and the sent times lived only in the COPY row (Node 20). The budget
+ * leaves ~8% for V8's own drift (code and feedback allocated during the measured pass); the fields themselves are
+ * checked by name.
  */
-const BUDGET = 1_250;
+const BUDGET = 1_300;
 
 it(`a request waiting for its commit holds at most ${BUDGET} heap bytes per event`, () => {
   setFlagsFromString('--expose-gc');
@@ -35,6 +37,10 @@ it(`a request waiting for its commit holds at most ${BUDGET} heap bytes per even
   const perEvent = (process.memoryUsage().heapUsed - before) / held.flat().length;
   console.log(`in flight: ${perEvent.toFixed(0)} heap bytes per event (budget ${BUDGET})`);
   expect(held.flat()).toHaveLength(10_000);
+  // What only the stored row needs is not held (a reintroduced field of null would cost 8 B: under any budget).
+  const fields = Object.keys(held[0]![0]!);
+  for (const sentOnly of ['traits', 'extra', 'originalTimestamp', 'sentAt']) expect(fields).not.toContain(sentOnly);
+  expect(held.flat().every((e) => e.properties === null)).toBe(true);
   expect(perEvent).toBeGreaterThan(200);
   expect(perEvent).toBeLessThanOrEqual(BUDGET);
 });

@@ -82,6 +82,7 @@ let dayPrefix = '';
 export function isoTime(value: Date): string {
   const ms = value.getTime();
   const day = Math.floor(ms / DAY_MS);
+  // An invalid date's day is NaN, never equal: toISOString throws its RangeError, as before.
   if (day !== dayNumber) {
     const iso = value.toISOString();
     dayNumber = day;

@@ -25,7 +25,10 @@ export interface NormalizedEvent {
   /** Clock-corrected event time. */
   timestamp: Date;
   receivedAt: Date;
-  /** Of the properties, what a visit's summary reads: a Session Ended's `reason` (as stored visit events carry it). */
+  /**
+   * Of the properties, what a visit's summary reads: `{ reason }` when they have a `reason` (a Session Ended's says how
+   * the visit ended), else null; stored visit events carry the same (visitEventsRepository).
+   */
   properties: JsonObject | null;
   context: EventContext;
   /**

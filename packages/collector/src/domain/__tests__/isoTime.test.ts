@@ -19,4 +19,9 @@ describe('isoTime', () => {
       expect(isoTime(date), String(ms)).toBe(date.toISOString());
     }
   });
+
+  it('refuses an invalid date as toISOString does, even right after a valid one', () => {
+    isoTime(new Date(0));
+    expect(() => isoTime(new Date(Number.NaN))).toThrow(RangeError);
+  });
 });
