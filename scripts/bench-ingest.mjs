@@ -52,9 +52,9 @@ import autocannon from 'autocannon';
 import { cpuSecondsOf, startCpu } from './bench/cpu.mjs';
 import { ADMIN_URL, createBenchDatabase, pg, withClient } from './bench/database.mjs';
 import { createEventFactory } from './bench/events.mjs';
-import { createMemoryLimit, heapLimitMb, parseBytes, plainNode } from './bench/memoryLimit.mjs';
+import { createMemoryLimit, heapLimitMb, parseBytes } from './bench/memoryLimit.mjs';
 import { createChecks, envNumber, figure, fmt, headline, RUNS, spread, table } from './bench/runs.mjs';
-import { startCollectorProcess } from './chaos/lib/collectorProcess.mjs';
+import { plainNode, startCollectorProcess } from './chaos/lib/collectorProcess.mjs';
 import { freePort } from './chaos/lib/freePort.mjs';
 import { rssMb, watchRss } from './chaos/lib/loopbackTraffic.mjs';
 

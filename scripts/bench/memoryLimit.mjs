@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { plainNode } from '../chaos/lib/collectorProcess.mjs';
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
@@ -63,9 +64,6 @@ function removeGroup(dir) {
     // Not there, or a process still in it.
   }
 }
-
-/** The machine's own: `node ...args`. */
-export const plainNode = (args) => [process.execPath, args];
 
 /** The heap limit (MB) V8 chooses for `node` started by `command` with `flags`, as the collector is. */
 export function heapLimitMb(command = plainNode, flags = []) {

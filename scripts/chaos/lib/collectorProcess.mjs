@@ -9,12 +9,15 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 /** The built CLI (`pnpm build`): what `pnpm chaos` runs. */
 export const BUILT_COLLECTOR = [join(ROOT, 'packages/collector/dist/cli.js'), 'serve'];
 
+/** `node ...args` on this machine, as is: what startCollectorProcess spawns unless told otherwise. */
+export const plainNode = (args) => [process.execPath, args];
+
 /**
  * Starts `node ...command` with `env` (DATABASE_URL, PORT...) and resolves once /healthz answers 200.
  * `launch` turns node's arguments into the [file, args] to spawn (the bench's memory limit wraps node in a shell that
  * execs it, so the pid is node's). `kill(signal)` resolves on exit; `exited` tells whether it ever died on its own.
  */
-export async function startCollectorProcess({ command = BUILT_COLLECTOR, env, port, startTimeoutMs = 30_000, launch = (args) => [process.execPath, args] }) {
+export async function startCollectorProcess({ command = BUILT_COLLECTOR, env, port, startTimeoutMs = 30_000, launch = plainNode }) {
   const [file, args] = launch(command);
   const child = spawn(file, args, {
     env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', HEADCOUNT_RATE_LIMIT: '0', SENTRY_DSN: '', ...env, PORT: String(port) },

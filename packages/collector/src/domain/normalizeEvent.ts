@@ -187,7 +187,7 @@ function sharedPartOf(context: EventContext): SharedPart | null {
   const hint = typeof context.sessionId === 'string' ? context.sessionId : typeof context.userAgent === 'string' ? context.userAgent : '';
   const recent = recentParts.get(hint);
   // Compared in place: the context but its page is copied only when it is new.
-  if (recent !== undefined && sameButPage(recent.context, context)) return recent;
+  if (recent !== undefined && sameEntries(context, recent.context, 'page')) return recent;
   const { page: _page, ...shared } = context;
   if (Object.keys(shared).length === 0) return null;
   const part = sharedContextOf(JSON.stringify(shared), shared);
@@ -208,24 +208,18 @@ export function sameJsonValue(a: unknown, b: unknown): boolean {
     for (let i = 0; i < a.length; i++) if (!sameJsonValue(a[i], b[i])) return false;
     return true;
   }
+  return sameEntries(a as Record<string, unknown>, b as Record<string, unknown>);
+}
+
+/** Whether two objects hold the same keys with the same JSON values, `skipped` (a key of `a`'s) left out of `a`. */
+function sameEntries(a: Record<string, unknown>, b: Record<string, unknown>, skipped?: string): boolean {
   let keys = 0;
   for (const key in a) {
-    if (!Object.hasOwn(b, key) || !sameJsonValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+    if (key === skipped) continue;
+    if (!Object.hasOwn(b, key) || !sameJsonValue(a[key], b[key])) return false;
     keys++;
   }
   for (const key in b) if (Object.hasOwn(b, key)) keys--;
-  return keys === 0;
-}
-
-/** Whether `context`, its page left out, is the same value as `shared` (a context without a page). */
-function sameButPage(shared: EventContext, context: EventContext): boolean {
-  let keys = 0;
-  for (const key in context) {
-    if (key === 'page') continue;
-    if (!Object.hasOwn(shared, key) || !sameJsonValue(shared[key], context[key])) return false;
-    keys++;
-  }
-  for (const key in shared) if (Object.hasOwn(shared, key)) keys--;
   return keys === 0;
 }
 
