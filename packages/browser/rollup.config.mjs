@@ -31,18 +31,22 @@ export function letBindings() {
     name: 'let-bindings',
     renderChunk(code) {
       const starts = [];
-      const walk = (node) => {
-        if (Array.isArray(node)) return node.forEach(walk);
-        if (!node || typeof node.type != 'string') return;
+      walkAst(this.parse(code), (node) => {
         if (node.type == 'VariableDeclaration' && node.kind == 'const') starts.push(node.start);
-        for (const key in node) if (node[key] && typeof node[key] == 'object') walk(node[key]);
-      };
-      walk(this.parse(code));
+      });
       let out = code;
       for (const at of starts.sort((x, y) => y - x)) out = out.slice(0, at) + 'let' + out.slice(at + 5);
       return { code: out, map: null };
     },
   };
+}
+
+/** Visits every node of an ESTree `node`, parents first; `visit(node, context)` returns the context of its children. */
+function walkAst(node, visit, context) {
+  if (Array.isArray(node)) return node.forEach((child) => walkAst(child, visit, context));
+  if (!node || typeof node.type != 'string') return;
+  const inner = visit(node, context);
+  for (const key in node) if (node[key] && typeof node[key] == 'object') walkAst(node[key], visit, inner);
 }
 
 /**
@@ -59,37 +63,20 @@ export function blockScope() {
       const [statement, ...rest] = this.parse(code).body;
       const call = statement?.expression?.argument;
       const fn = call?.callee;
-      if (rest.length || statement.expression.operator != '!' || fn?.type != 'FunctionExpression' || fn.params.length || call.arguments.length)
+      if (rest.length || statement?.expression?.operator != '!' || fn?.type != 'FunctionExpression' || fn.params.length || call.arguments.length)
         throw new Error('block-scope: the bundle is not one `!function(){…}()`');
-      /** `contained`: inside a function (vars and function declarations stay there); `own`: in a non-arrow one. */
-      const check = (node, contained, own) => {
-        if (Array.isArray(node)) return node.forEach((n) => check(n, contained, own));
-        if (!node || typeof node.type != 'string') return;
+      if (fn.body.body[0]?.directive) throw new Error('block-scope: a directive at the top');
+      // `contained`: inside a function (vars and function declarations stay there); `own`: in a non-arrow one.
+      walkAst(fn.body.body, (node, { contained, own }) => {
         const leaks =
           (!contained && ((node.type == 'VariableDeclaration' && node.kind == 'var') || node.type == 'FunctionDeclaration')) ||
           (!contained && node.type == 'ReturnStatement') ||
           (!own && node.type == 'Identifier' && node.name == 'arguments');
         if (leaks) throw new Error(`block-scope: ${code.slice(node.start, node.start + 40)}… depends on the function wrapper`);
         const isFn = /Function/.test(node.type);
-        for (const key in node)
-          if (node[key] && typeof node[key] == 'object') check(node[key], contained || isFn, own || (isFn && node.type != 'ArrowFunctionExpression'));
-      };
-      if (fn.body.body[0]?.directive) throw new Error('block-scope: a directive at the top');
-      check(fn.body.body, false, false);
+        return { contained: contained || isFn, own: own || (isFn && node.type != 'ArrowFunctionExpression') };
+      }, { contained: false, own: false });
       return { code: '{' + code.slice(fn.body.start + 1, fn.body.end - 1) + '}', map: null };
-    },
-  };
-}
-
-/**
- * Drops the newline rollup appends after the minified code (3 bytes of gzip: a character used nowhere else).
- * The code ends with the block's `}`, so a file concatenated after it still starts a statement of its own.
- */
-export function noFinalNewline() {
-  return {
-    name: 'no-final-newline',
-    generateBundle(outputOptions, bundle) {
-      for (const file of Object.values(bundle)) if (file.type == 'chunk') file.code = file.code.replace(/\n$/, '');
     },
   };
 }
@@ -174,10 +161,11 @@ export const iife = {
       format: { comments: false },
     }),
     blockScope(),
-    noFinalNewline(),
     reportSize(),
   ],
-  output: { file: join(pkgDir, 'dist/headcount.js'), format: 'iife', strict: false },
+  // compact: no newline after the code (3 bytes of gzip: a character used nowhere else). The code ends with the block's
+  // `}`, so a file concatenated after it still starts a statement of its own.
+  output: { file: join(pkgDir, 'dist/headcount.js'), format: 'iife', strict: false, compact: true },
 };
 
 /** The live connection's own members: none is an option, attribute or wire field (e2e/liveElement.spec.ts runs the bundle). */

@@ -17,8 +17,8 @@ try {
   // configure() also reads data-max-session and data-respect-dnt.
   (window as unknown as Global).headcount = startHeadcount(
     {
-      // Default: the collector that served this script.
-      host: data?.host ?? (script && new URL(script.src, location.href).origin),
+      // Default: the collector that served this script; data-host (in `data`, spread last) overrides it.
+      host: script && new URL(script.src, location.href).origin,
       ...data,
     } as unknown as HeadcountOptions,
     ((window as unknown as Global).headcount as Stub | undefined)?.q,

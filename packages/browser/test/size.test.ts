@@ -16,11 +16,12 @@ import { buildIife } from './buildIife';
  * (Config's url renamed endpoint, so it gets a letter; storage: memory's lock announcements skipped by the core
  * rather than by an env stub; the write chain started from 0 rather than a resolved promise; watchClicks taking
  * `track` from the client; the click ids, fetch's init, the config and a few independent statements in a measured
- * order) took it to 4,639. 4,608 is not reached with every behaviour kept: the rest is the mangler's measured
+ * order) took it to 4,639; the script tag's default host no longer read data-host, which the spread after it sets
+ * anyway, 4,633. 4,608 is not reached with every behaviour kept: the rest is the mangler's measured
  * alphabet and letters, which any further change of the code's shape mostly undoes (see rollup.config.mjs). This is
  * what it measures today, so any growth fails.
  */
-const BUDGET = 4_639;
+const BUDGET = 4_633;
 
 it(`dist/headcount.js stays within ${BUDGET} bytes gzip -9`, async () => {
   const code = await buildIife();

@@ -233,6 +233,23 @@ describe('tabs', () => {
     expect(new Set(tabs.map((t) => t.core.client.status().anonymousId)).size).toBe(1);
   });
 
+  it('storage: memory does not ask for the session starts other tabs announce', async () => {
+    const w = createWorld({ processes: { locks: true } });
+    w.respond(() => ({ status: 503 }));
+    const lockNames = vi.fn(() => Promise.resolve([] as string[]));
+    const memory = w.tab({ storage: 'memory' }, { lockNames });
+    memory.core.autoPage();
+    memory.core.client.track('x');
+    await advance(10);
+    expect(lockNames).not.toHaveBeenCalled();
+    expect(memory.core.client.status().sessionId).toBeTruthy();
+    // The same start in a tab that persists asks (what the check above would miss if the env never offered the names).
+    const persisted = vi.fn(() => Promise.resolve([] as string[]));
+    createWorld({ processes: { locks: true } }).tab({}, { lockNames: persisted }).core.autoPage();
+    await advance(10);
+    expect(persisted).toHaveBeenCalled();
+  });
+
   it('without Web Locks, a tab that lost the start race ends its session instead of leaving it open', async () => {
     const w = createWorld({ processes: { locks: false } });
     w.respond(() => ({ status: 503 }));
