@@ -13,7 +13,8 @@ for (const built of [collectorEntry, spaBundle]) {
     process.exit(1);
   }
 }
-const { readConfig, startServer, createAppsRepository, createSignInTickets } = await import(collectorEntry.href);
+const { readConfig, startServer, createAppsRepository, createSignInTickets, limitHeapGrowth } = await import(collectorEntry.href);
+limitHeapGrowth();
 
 // The demo's kiosk goes back to its attract screen after this many idle seconds (or ?idleTimeout=N).
 const KIOSK_IDLE_SECONDS = 20;

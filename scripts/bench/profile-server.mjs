@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const dist = process.env.BENCH_COLLECTOR_DIST || new URL('../../packages/collector/dist', import.meta.url).pathname;
-const { createApp, migrate, openPostgres } = await import(pathToFileURL(join(dist, 'index.js')).href);
+const { createApp, limitHeapGrowth, migrate, openPostgres } = await import(pathToFileURL(join(dist, 'index.js')).href);
+// As `headcount serve` does (an older build, BENCH_COLLECTOR_DIST, may not have it).
+limitHeapGrowth?.();
 
 const env = process.env;
 

@@ -1,6 +1,7 @@
 export { createApp, type Collector, type CollectorDeps } from './app';
 export { startServer, type RunningServer } from './server';
 export { readConfig, type Config } from './config';
+export { limitHeapGrowth } from './heapGrowth';
 export { openDatabase } from './storage/openDatabase';
 export { openPostgres } from './storage/postgresDatabase';
 export { openPglite } from './storage/pgliteDatabase';

@@ -6,6 +6,7 @@ import { forgetCommand } from './forgetCommand';
 import { rejectedCommand } from './rejectedCommands';
 import { lastOption, parseArgs, UsageError } from './parseArgs';
 import { ConfigError, readConfig, type Config } from '../config';
+import { limitHeapGrowth } from '../heapGrowth';
 import { startServer } from '../server';
 import { DataDirBusyError } from '../storage/dataDirLock';
 import { migrate } from '../storage/migrate';
@@ -52,6 +53,7 @@ async function serve(argv: string[], config: Config, env: NodeJS.ProcessEnv): Pr
   const args = parseArgs(argv, { flags: [], options: ['port', 'host'] });
   const port = lastOption(args, 'port');
   const host = lastOption(args, 'host');
+  limitHeapGrowth();
   const running = await startServer(port || host ? readConfig({ ...env, ...(port ? { PORT: port } : {}), ...(host ? { HOST: host } : {}) }) : config);
   const stop = () => {
     running.close().then(() => process.exit(0), () => process.exit(1));

@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { HEAP_GROWING_PERCENT, heapGrowthFlag } from '../src/heapGrowth';
+
+const GB = 1024 ** 3;
+const FLAG = `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
+
+describe('heapGrowthFlag', () => {
+  it('bounds the growth on a machine whose heap limit lets V8 grow past 1.5×', () => {
+    expect(heapGrowthFlag({ flags: [''], heapLimitBytes: 4.05 * GB })).toBe(FLAG);
+    expect(heapGrowthFlag({ flags: ['--enable-source-maps'], heapLimitBytes: 1.02 * GB })).toBe(FLAG);
+  });
+
+  it('leaves a small machine to V8, whose own factor is already lower there', () => {
+    expect(heapGrowthFlag({ flags: [''], heapLimitBytes: 0.51 * GB })).toBeNull();
+    expect(heapGrowthFlag({ flags: [''], heapLimitBytes: 0.25 * GB })).toBeNull();
+  });
+
+  it("leaves the operator's own heap setting alone, in execArgv or NODE_OPTIONS, dashes or underscores", () => {
+    for (const flags of [
+      ['--max-old-space-size=512'],
+      ['', '--inspect --max_old_space_size=2048'],
+      ['--heap-growing-percent=20'],
+      ['', '--heap_growing_percent=100'],
+    ]) {
+      expect(heapGrowthFlag({ flags, heapLimitBytes: 4 * GB }), flags.join(' ')).toBeNull();
+    }
+    // A young-generation setting is another matter: the old generation is still bounded.
+    expect(heapGrowthFlag({ flags: ['--max-semi-space-size=8'], heapLimitBytes: 4 * GB })).toBe(FLAG);
+  });
+});
+
+// V8's trace of each full collection names the factor it grew the old generation's limit by: "Limit: ... (4.0)".
+const LIMIT_FACTOR = /\[HeapController\] Limit: .*\((\d+\.\d)\)/;
+
+/** The factors V8 applied at the full collections a child makes after calling limitHeapGrowth (or not). */
+function factorsAfter(limit: boolean, nodeFlags: string[] = []): { flag: string | null; factors: string[] } {
+  const sourceModule = pathToFileURL(join(import.meta.dirname, 'support', 'sourceModule.mjs')).href;
+  const script = `
+    const { importSource } = await import(${JSON.stringify(sourceModule)});
+    const { limitHeapGrowth } = await importSource('packages/collector/src/heapGrowth.ts');
+    const flag = ${limit ? 'limitHeapGrowth()' : 'null'};
+    console.log('FLAG ' + JSON.stringify(flag));
+    const live = [];
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 200000; i++) live.push({ i, text: 'event ' + i });
+      gc();
+    }
+    console.log('END ' + live.length);`;
+  const child = spawnSync(process.execPath, ['--expose-gc', '--trace-gc-verbose', ...nodeFlags, '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  expect(child.status, child.stderr).toBe(0);
+  const lines = child.stdout.split('\n');
+  const from = lines.findIndex((line) => line.startsWith('FLAG '));
+  expect(from, child.stdout.slice(-2000)).toBeGreaterThanOrEqual(0);
+  const factors = lines.slice(from).flatMap((line) => LIMIT_FACTOR.exec(line)?.[1] ?? []);
+  expect(factors.length, 'full collections traced').toBeGreaterThanOrEqual(3);
+  return { flag: JSON.parse(lines[from]!.slice('FLAG '.length)) as string | null, factors };
+}
+
+describe('limitHeapGrowth', () => {
+  it('sets the factor V8 applies at every full collection after the process started', () => {
+    const limited = factorsAfter(true);
+    // This machine's heap limit (24 GB of memory: 4 GB) is above the threshold.
+    expect(limited.flag).toBe(FLAG);
+    expect(new Set(limited.factors)).toEqual(new Set([(1 + HEAP_GROWING_PERCENT / 100).toFixed(1)]));
+  });
+
+  it("changes nothing when the operator started node with their own setting", () => {
+    const own = factorsAfter(true, ['--heap-growing-percent=20']);
+    expect(own.flag).toBeNull();
+    expect(new Set(own.factors)).toEqual(new Set(['1.2']));
+  });
+});
