@@ -91,15 +91,15 @@ export function blockScope() {
  */
 const INTERNAL_PROPERTIES = {
   // core ports (CoreEnv)
-  clock: 'd', mono: 'O', later: 'z', rand: '$', kv: 'P', queue: 'j', send: 'H', lock: 'Z', lockNames: 'T',
-  visible: 'M', connected: 'p', ctx: 'B', attribution: 'R', source: 'I', dnt: 'b', say: 'm',
+  clock: 'Y', mono: 'J', later: 'B', rand: 'Z', kv: 'r', queue: '_', send: 'j', lock: 'E', lockNames: 'W',
+  visible: 'p', connected: 'F', ctx: 'v', attribution: 'd', source: 'R', dnt: 'I', say: 'm',
   // key-value and queue stores
-  read: 'J', write: 'c', head: 'o',
+  read: 'u', write: 'c', head: 'o',
   // Config
-  isKiosk: 'n', idle: 'N', maxDuration: 'G', pageviews: 'h', clicks: 'r', perBatch: 'f', interval: 'Q', cap: 'C',
-  honourDnt: 'v', memory: 'u', verbose: 'w', endpoint: 'D',
+  isKiosk: 'n', idle: 'L', maxDuration: 'N', pageviews: 'G', clicks: 'C', perBatch: 'f', interval: 'z', cap: 'P',
+  honourDnt: 'w', memory: 'b', verbose: 'S', endpoint: 'M',
   // Core
-  client: 'L', input: 'K', autoPage: '_', unload: 'A', visibility: 'g', reconnect: 'X', replay: 'V', stops: 'E',
+  client: 'A', input: 'D', autoPage: 'V', unload: 'O', visibility: 'h', reconnect: 'X', replay: 'Q', stops: 'T',
 };
 
 if (new Set(Object.values(INTERNAL_PROPERTIES)).size < Object.keys(INTERNAL_PROPERTIES).length) throw new Error('INTERNAL_PROPERTIES: a letter used twice');
@@ -142,7 +142,7 @@ export const iife = {
         // sends its options to a worker as source text.
         nth_identifier: {
           get: (n) => {
-            const order = 'enosritpulaSYWyJchdmwHfGCBDIEqTzjvgbRFAXMZUkNx_KPLVQ$O0364721859';
+            const order = 'enosritpdlaI$VyuchDmJEfGHzgRTP_UNkSBCbOXjZKLMxvFwAQqWY1460285937';
             let name = '';
             let base = 54;
             n++;

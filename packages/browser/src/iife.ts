@@ -12,14 +12,13 @@ type Global = { headcount?: Stub | HeadcountClient };
 // Setup failing leaves the stub in place: calls keep queueing and nothing reaches the page.
 try {
   const script = document.currentScript as HTMLScriptElement | null;
-  const data = script?.dataset;
   // data-write-key, data-kiosk, data-idle-timeout, data-batch-size, data-max-queue... are the options' own names;
   // configure() also reads data-max-session and data-respect-dnt.
   (window as unknown as Global).headcount = startHeadcount(
     {
-      // Default: the collector that served this script; data-host (in `data`, spread last) overrides it.
+      // Default: the collector that served this script; data-host (in the dataset, spread last) overrides it.
       host: script && new URL(script.src, location.href).origin,
-      ...data,
+      ...script?.dataset,
     } as unknown as HeadcountOptions,
     ((window as unknown as Global).headcount as Stub | undefined)?.q,
   );
