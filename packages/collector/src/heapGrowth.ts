@@ -31,6 +31,8 @@ export function heapGrowthFlag({ flags, heapLimitBytes }: HeapFacts): string | n
   return `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
 }
 
+let set: string | null = null;
+
 /**
  * Bounds the old generation's growth for `headcount serve` (and `pnpm start`), not for one-shot commands or an app
  * that embeds the collector. V8 reads this flag at every full collection, so setting it after start takes effect.
@@ -42,5 +44,11 @@ export function limitHeapGrowth(): string | null {
     heapLimitBytes: getHeapStatistics().heap_size_limit,
   });
   if (flag !== null) setFlagsFromString(flag);
+  set = flag;
   return flag;
+}
+
+/** The flag limitHeapGrowth set in this process, if any: `collector listening` names it. */
+export function heapGrowthSet(): string | null {
+  return set;
 }

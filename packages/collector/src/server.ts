@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type CollectorDeps } from './app';
 import type { Config } from './config';
+import { heapGrowthSet } from './heapGrowth';
 import { createLogger } from './logger';
 import type { Database } from './storage/database';
 import { migrate } from './storage/migrate';
@@ -98,7 +99,8 @@ export async function startServer(
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}`;
-  logger('info', 'collector listening', { url, database: db.kind });
+  const heapFlag = heapGrowthSet();
+  logger('info', 'collector listening', { url, database: db.kind, ...(heapFlag ? { heap: heapFlag } : {}) });
 
   let closing: Promise<void> | undefined;
   close = () => (closing ??= (async () => {

@@ -1,8 +1,11 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HEAP_GROWING_PERCENT, heapGrowthFlag } from '../src/heapGrowth';
+import { backends, createScratchDatabase } from './support/databases';
 
 const GB = 1024 ** 3;
 const FLAG = `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
@@ -76,4 +79,44 @@ describe('limitHeapGrowth', () => {
     expect(own.flag).toBeNull();
     expect(new Set(own.factors)).toEqual(new Set(['1.2']));
   });
+});
+
+describe('headcount serve', () => {
+  const cli = join(import.meta.dirname, 'support', 'sourceCli.mjs');
+
+  /**
+   * The `collector listening` log line of `headcount serve` started with NODE_OPTIONS, on a scratch PostgreSQL database
+   * where there is one (it starts faster), else on a fresh embedded one.
+   */
+  async function listeningLine(nodeOptions: string): Promise<Record<string, unknown>> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'headcount-heap-'));
+    const scratch = backends().includes('postgres') ? await createScratchDatabase() : null;
+    const child = spawn(process.execPath, [cli, 'serve'], {
+      env: { ...process.env, NODE_OPTIONS: nodeOptions, DATABASE_URL: scratch?.url ?? '', HEADCOUNT_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    try {
+      return await new Promise((resolve, reject) => {
+        child.stderr.on('data', (d) => {
+          stderr += d;
+          const line = stderr.split('\n').find((l) => l.includes('collector listening'));
+          if (line) resolve(JSON.parse(line) as Record<string, unknown>);
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+      });
+    } finally {
+      child.kill('SIGKILL');
+      await new Promise((resolve) => (child.exitCode === null && child.signalCode === null ? child.once('exit', resolve) : resolve(null)));
+      await scratch?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  it('bounds its heap growth at start and says so, unless the operator set their own heap limit', async () => {
+    const [bounded, own] = await Promise.all([listeningLine(''), listeningLine('--max-old-space-size=4096')]);
+    expect(bounded).toMatchObject({ heap: FLAG });
+    expect(own).toHaveProperty('url');
+    expect(own).not.toHaveProperty('heap');
+  }, 60_000);
 });
