@@ -15,7 +15,7 @@ export const HEAP_GROWING_PERCENT = 50;
 const LIMITED_FROM_HEAP_BYTES = 768 * 1024 * 1024;
 
 // The operator's own heap setting wins: a heap limit also sets V8's growing factor.
-const OPERATOR_HEAP_FLAG = /--(?:max[-_]old[-_]space[-_]size|heap[-_]growing[-_]percent)\b/;
+const OPERATOR_HEAP_FLAG = /--(?:max[-_]old[-_]space[-_]size|max[-_]heap[-_]size|heap[-_]growing[-_]percent)\b/;
 
 export interface HeapFacts {
   /** The node flags the process started with: process.execArgv and NODE_OPTIONS. */

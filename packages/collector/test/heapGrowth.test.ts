@@ -26,6 +26,7 @@ describe('heapGrowthFlag', () => {
       ['--max-old-space-size=512'],
       ['', '--inspect --max_old_space_size=2048'],
       ['--heap-growing-percent=20'],
+      ['--max-heap-size=1024'],
       ['', '--heap_growing_percent=100'],
     ]) {
       expect(heapGrowthFlag({ flags, heapLimitBytes: 4 * GB }), flags.join(' ')).toBeNull();
