@@ -6,7 +6,7 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
  * Node sizes V8's heap from the machine's memory (or a container's limit). From a heap limit of 2 GB up (a machine of
  * 4 GB or more) V8 allows up to 4× the live size; below it scales down to 1.3×. Under sustained ingest the collector's
  * live heap is small and its garbage (events already committed) large, so on a big machine its RSS peaked at 170–210 MB,
- * against 100–125 MB on 512 MB–2 GB. At 1.5× it peaks near 125–130 MB at the same CPU per event (docs/scaling.md):
+ * against 100–125 MB on 512 MB–2 GB. At 1.5× it peaks at 130–142 MB (137 in 4 GB) at the same CPU per event (docs/scaling.md):
  * unlike a smaller young generation, a tighter old generation costs only a few more full collections of a small heap.
  */
 export const HEAP_GROWING_PERCENT = 50;
