@@ -20,6 +20,23 @@ describe('isoTime', () => {
     }
   });
 
+  it('gives the right text when times repeat, share a second, or take turns in one slot of its table', () => {
+    // A request's sentAt and receivedAt between each of its events' times, and seconds 16 apart (the same slot).
+    const sentAt = Date.UTC(2026, 11, 2, 4, 31, 7, 250);
+    const receivedAt = sentAt + 16_000;
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const times: number[] = [];
+    for (let i = 0; i < 3_000; i++) {
+      const event = sentAt - Math.round(random() * 40_000);
+      times.push(event, event - Math.round(random() * 3), sentAt, receivedAt, event + 16_000, event, -event);
+    }
+    for (const ms of times) {
+      const date = new Date(ms);
+      expect(isoTime(date), String(ms)).toBe(date.toISOString());
+    }
+  });
+
   it('refuses an invalid date as toISOString does, even right after a valid one', () => {
     isoTime(new Date(0));
     expect(() => isoTime(new Date(Number.NaN))).toThrow(RangeError);
