@@ -12,7 +12,9 @@ export class CopyRow {
   text(value: string | null): this {
     if (value === null) return this.null();
     if (UNSTORABLE_TEXT.test(value)) this.storable = false;
-    this.fields.push(SPECIAL.test(value) ? this.escaped(value, value.replace(SPECIALS, escapeOf)) : value);
+    const escaped = copyText(value);
+    this.escapes += escaped.length - value.length;
+    this.fields.push(escaped);
     return this;
   }
 
@@ -58,6 +60,9 @@ const SPECIALS = /[\\\t\n\r]/g;
 const BACKSLASHES = /\\/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 const escapeOf = (c: string) => ESCAPES[c] as string;
+
+/** `value` as one field of a COPY text row: backslash, tab and line breaks escaped. */
+export const copyText = (value: string): string => (SPECIAL.test(value) ? value.replace(SPECIALS, escapeOf) : value);
 
 // NUL, or a surrogate without its pair (UTF-8 cannot carry it: it would be stored as U+FFFD, silently changed).
 const UNSTORABLE_TEXT = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

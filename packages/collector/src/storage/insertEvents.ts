@@ -1,4 +1,4 @@
-import { CopyRow, isoTime } from '../domain/copyRow';
+import { copyText, isoTime } from '../domain/copyRow';
 import { STORED_COLUMNS, type NormalizedEvent } from '../domain/normalizeEvent';
 import type { Transaction } from './database';
 import type { Statement } from './statement';
@@ -97,7 +97,7 @@ export async function insertEvents(tx: Transaction, rows: readonly EventToStore[
 function eventRows(rows: readonly EventToStore[]): string[] {
   const pieces: string[] = [];
   for (const { appId, event, sessionId } of rows) {
-    pieces.push(`${appId}\t${sessionId === null ? '\\N' : new CopyRow().text(sessionId)}\t${event.sharedContext?.key ?? '\\N'}\t`, event.copyRow, '\n');
+    pieces.push(`${appId}\t${sessionId === null ? '\\N' : copyText(sessionId)}\t${event.sharedContext?.key ?? '\\N'}\t`, event.copyRow, '\n');
   }
   return pieces;
 }
