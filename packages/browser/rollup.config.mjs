@@ -91,15 +91,15 @@ export function blockScope() {
  */
 const INTERNAL_PROPERTIES = {
   // core ports (CoreEnv)
-  clock: 'Y', mono: 'J', later: 'B', rand: 'Z', kv: 'r', queue: '_', send: 'j', lock: 'E', lockNames: 'W',
-  visible: 'p', connected: 'F', ctx: 'v', attribution: 'd', source: 'R', dnt: 'I', say: 'm',
+  clock: 'G', mono: 'I', later: '_', rand: 'd', kv: 'r', queue: 'z', send: 'j', lock: 'Y', lockNames: 'D',
+  visible: 'Z', connected: 'O', ctx: 'v', attribution: 'p', source: 'M', dnt: 'B', say: 'N',
   // key-value and queue stores
-  read: 'u', write: 'c', head: 'o',
+  read: 'b', write: 'c', head: 'o',
   // Config
-  isKiosk: 'n', idle: 'L', maxDuration: 'N', pageviews: 'G', clicks: 'C', perBatch: 'f', interval: 'z', cap: 'P',
-  honourDnt: 'w', memory: 'b', verbose: 'S', endpoint: 'M',
+  isKiosk: 'n', idle: 'V', maxDuration: 'L', pageviews: 'm', clicks: 'S', perBatch: 'f', interval: 'Q', cap: 'K',
+  honourDnt: 'A', memory: 'T', verbose: 'w', endpoint: 'J',
   // Core
-  client: 'A', input: 'D', autoPage: 'V', unload: 'O', visibility: 'h', reconnect: 'X', replay: 'Q', stops: 'T',
+  client: 'F', input: 'C', autoPage: 'u', unload: 'H', visibility: 'h', reconnect: 'E', replay: 'P', stops: 'X',
 };
 
 if (new Set(Object.values(INTERNAL_PROPERTIES)).size < Object.keys(INTERNAL_PROPERTIES).length) throw new Error('INTERNAL_PROPERTIES: a letter used twice');
@@ -142,7 +142,7 @@ export const iife = {
         // sends its options to a worker as source text.
         nth_identifier: {
           get: (n) => {
-            const order = 'enosritpdlaI$VyuchDmJEfGHzgRTP_UNkSBCbOXjZKLMxvFwAQqWY1460285937';
+            const order = 'enosritpdlaRZcmbh_GNIYfKQTkMXBLA$VSgyJHEjqWuUxvOwFPzDC3052471896';
             let name = '';
             let base = 54;
             n++;

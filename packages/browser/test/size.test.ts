@@ -18,11 +18,12 @@ import { buildIife } from './buildIife';
  * `track` from the client; the click ids, fetch's init, the config and a few independent statements in a measured
  * order) took it to 4,639; the script tag's default host no longer read data-host, which the spread after it sets
  * anyway, 4,633; a seventh pass (the script tag's dataset spread where it is read, the core's state, config and
- * core members in an order searched together with the mangler's alphabet and letters) took it to 4,623. 4,608 is not
- * reached with every behaviour kept: the rest is the mangler's measured alphabet and letters, which any further change
- * of the code's shape mostly undoes (see rollup.config.mjs). This is what it measures today, so any growth fails.
+ * core members in an order searched together with the mangler's alphabet and letters) took it to 4,623; an eighth pass
+ * (the transport and the locks written in browserEnv, whose factories terser inlined with their arguments kept in a
+ * `var`, then the same orders, alphabet and letters searched again) reached 4,608. This is what it measures today, so
+ * any growth fails.
  */
-const BUDGET = 4_623;
+const BUDGET = 4_608;
 
 it(`dist/headcount.js stays within ${BUDGET} bytes gzip -9`, async () => {
   const code = await buildIife();

@@ -51,53 +51,53 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
   // Promises, flags and timers start undefined (no initializer to ship): falsy, like the 0 they are reset to.
   /** This tab's events not yet acknowledged nor handed to an unload-safe send. */
   let mine: Item[] = [];
-  /** This page's external landing source, which a live session from another source ends for (never in kiosk mode). */
-  const src = cfg.isKiosk ? '' : env.source;
+  let attempt = 0;
   let dropped = 0;
   let flushTimer: Timer | undefined;
-  /** Events waiting for the next queue write; writes run one at a time, each takes all that wait. */
-  const pending: Item[] = [];
-  let queued = 0;
-  /** The wall clock's offset from the monotonic clock, as wall() last took it. */
-  let offset = 0;
-  const stops: Core['stops'] = [];
-  let retryTimer: Timer | undefined;
-  let attempt = 0;
-  /** The last queue write, 0 before any: Promise.resolve and await take it as done (shorter than a resolved promise). */
-  let writes: Promise<unknown> | 0 = 0;
-  let sent = 0;
-  let pingTimer: Timer | undefined;
-  /** Cancels the session's timer; never 0 (set from `cur && later(...)`), so `?.()` calls it. */
-  let sessionTimer: (() => void) | null | undefined;
-  /** Monotonic time of the last input handled (none yet: long ago, so the first is never thinned). */
-  let lastInput = -1e9;
-  /** Sessions this tab saw end: an announcement of one of them may outlive it by a moment. */
-  const gone: string[] = [];
-  // Sessions. The current session lives in shared storage so every tab of the origin uses the same one;
-  // idle time is measured per tab on the monotonic clock, every activity is written to the shared record,
-  // and a tab re-reads it before ending anything, so one idle tab never ends a session another uses.
-  // Starting is atomic across tabs: under the `s` lock a tab adopts the session another tab just
-  // started instead of starting its own.
-  let cur: Current;
-  /** Last activity known to this tab on the monotonic clock (for idle; set whenever `cur` is). */
-  let lastMono: number;
   /**
    * Keys of the events an unload send has in flight (it runs outside the sender lock): the cap never drops them. Each
    * leaves once its send is answered and what was acknowledged is deleted from the queue, so a cap reading the queue
    * meanwhile never takes an acknowledged event for an unsent one. A sendBeacon has no answer: its events leave at once.
    */
   let flying: string[] = [];
+  /** Last activity known to this tab on the wall clock (for stamps: never before the session's last event). */
+  let lastWall = 0;
+  /** The last queue write, 0 before any: Promise.resolve and await take it as done (shorter than a resolved promise). */
+  let writes: Promise<unknown> | 0 = 0;
+  const stops: Core['stops'] = [];
+  let retryTimer: Timer | undefined;
+  let sent = 0;
+  /** Monotonic time of the last input handled (none yet: long ago, so the first is never thinned). */
+  let lastInput = -1e9;
+  let lastPresence = mono();
+  let pingTimer: Timer | undefined;
+  /** Cancels the session's timer; never 0 (set from `cur && later(...)`), so `?.()` calls it. */
+  let sessionTimer: (() => void) | null | undefined;
+  /** Sessions this tab saw end: an announcement of one of them may outlive it by a moment. */
+  const gone: string[] = [];
+  /** Events waiting for the next queue write; writes run one at a time, each takes all that wait. */
+  const pending: Item[] = [];
+  // Sessions. The current session lives in shared storage so every tab of the origin uses the same one;
+  // idle time is measured per tab on the monotonic clock, every activity is written to the shared record,
+  // and a tab re-reads it before ending anything, so one idle tab never ends a session another uses.
+  // Starting is atomic across tabs: under the `s` lock a tab adopts the session another tab just
+  // started instead of starting its own.
+  let cur: Current;
   /** Releases the lock that announces the session this tab started (see begin); a no-op once released. */
   let unannounce: (() => void) | undefined;
+  /** The wall clock's offset from the monotonic clock, as wall() last took it. */
+  let offset = 0;
+  /** Last activity known to this tab on the monotonic clock (for idle; set whenever `cur` is). */
+  let lastMono: number;
   let dead: boolean | undefined;
-  let lastPresence = mono();
+  let queued = 0;
   /**
    * Of each event this page recorded, the wall clock's offset from the monotonic clock when it was
    * recorded: its sentAt is that plus the monotonic time of the send, so its age survives a wall-clock correction.
    */
   let born: Record<string, number> = {};
-  /** Last activity known to this tab on the wall clock (for stamps: never before the session's last event). */
-  let lastWall = 0;
+  /** This page's external landing source, which a live session from another source ends for (never in kiosk mode). */
+  const src = cfg.isKiosk ? '' : env.source;
   let starting: Promise<Current> | 0 | undefined;
   /** Monotonic time of the replayed call being made, if any: a call's time is `callAt ?? mono()`. */
   let callAt: number | undefined;
@@ -541,7 +541,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       attempt = 0;
       client.flush();
     },
-    client,
+    stops,
     replay: (t, fn) => run(t && mono() - Math.max(0, now() - t), fn),
     unload,
     input() {
@@ -553,7 +553,7 @@ export function createCore(env: CoreEnv, cfg: Config): Core {
       touch(true, t);
       pingTimer ||= later(ping, 0);
     },
-    stops,
+    client,
     autoPage() {
       // Nothing after destroy (history wrappers outlive it) nor while opted out.
       off() || ((!cfg.isKiosk || check()) && client.page());

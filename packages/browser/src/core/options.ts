@@ -33,18 +33,18 @@ export function configure(o: Settings): Config {
   const kiosk = flag(o.kiosk);
   // Members in the order that gzips smallest (measured; each is computed on its own).
   return {
-    memory: o.storage == 'memory',
-    honourDnt: flag(o.respectDoNotTrack ?? o.respectDnt),
-    maxDuration: num(o.maxSessionDuration ?? o.maxSession, 43200) * 1e3,
-    idle: num(o.idleTimeout, kiosk ? 60 : 1800) * 1e3,
-    interval: num(o.flushInterval, 2, 0) * 1e3,
-    isKiosk: kiosk,
-    verbose: flag(o.debug),
-    pageviews: flag(o.autoPageviews, true),
-    clicks: flag(o.trackClicks),
     endpoint: (o.host || '').replace(/\/+$/, '') + '/v1/batch',
-    perBatch: Math.min(num(o.batchSize, 20), 2500),
+    maxDuration: num(o.maxSessionDuration ?? o.maxSession, 43200) * 1e3,
     writeKey: o.writeKey,
+    pageviews: flag(o.autoPageviews, true),
+    perBatch: Math.min(num(o.batchSize, 20), 2500),
+    memory: o.storage == 'memory',
+    interval: num(o.flushInterval, 2, 0) * 1e3,
+    verbose: flag(o.debug),
+    idle: num(o.idleTimeout, kiosk ? 60 : 1800) * 1e3,
+    isKiosk: kiosk,
+    clicks: flag(o.trackClicks),
+    honourDnt: flag(o.respectDoNotTrack ?? o.respectDnt),
     cap: num(o.maxQueue, 1e4),
   };
 }
