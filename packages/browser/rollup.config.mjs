@@ -102,7 +102,13 @@ const INTERNAL_PROPERTIES = {
   client: 'F', input: 'C', autoPage: 'u', unload: 'H', visibility: 'h', reconnect: 'E', replay: 'P', stops: 'X',
 };
 
+// The one-letter property names the bundle keeps (see above): a renamed property must never take one of them.
+const KEPT_LETTERS = ['k', 'e', 'i', 's', 'l', 'a', 't', 'q', 'x', 'y'];
+
 if (new Set(Object.values(INTERNAL_PROPERTIES)).size < Object.keys(INTERNAL_PROPERTIES).length) throw new Error('INTERNAL_PROPERTIES: a letter used twice');
+for (const [name, letter] of Object.entries(INTERNAL_PROPERTIES)) {
+  if (KEPT_LETTERS.includes(letter)) throw new Error(`INTERNAL_PROPERTIES: ${name} takes '${letter}', a property name the bundle keeps`);
+}
 
 /** terser's name cache, which takes the letters above as the properties' names ('$' marks a cached property). */
 const propertyNames = () => ({

@@ -70,7 +70,7 @@ const UNSTORABLE_TEXT = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbf
 const UNSTORABLE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
 
 /** PostgreSQL's JSON types refuse NUL and unpaired surrogates; one such string must not fail its neighbours. */
-function hasUnstorableEscape(json: string): boolean {
+export function hasUnstorableEscape(json: string): boolean {
   return json.includes('\\u') && UNSTORABLE_ESCAPE.test(json);
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EventContext, EventType, HeadcountEvent, JsonObject } from '@headcount/schema';
 import { createBoundedCache } from '../http/boundedCache';
-import { CopyRow } from './copyRow';
+import { CopyRow, hasUnstorableEscape } from './copyRow';
 import { correctClockSkew } from './correctClockSkew';
 import { deriveMessageId } from './deriveMessageId';
 import { truncateIp } from './truncateIp';
@@ -228,7 +228,7 @@ function sharedContextOf(json: string, context: EventContext): SharedPart {
   if (known) return known;
   const part = {
     key: createHash('sha256').update(json).digest('hex').slice(0, 32), json, context: deepFreeze(context),
-    bytes: Buffer.byteLength(json), storable: new CopyRow().jsonText(json).storable,
+    bytes: Buffer.byteLength(json), storable: !hasUnstorableEscape(json),
   };
   // The text (2 bytes a character at most) and the parsed context (about as much again).
   sharedParts.set(json, part, json.length * 4);
