@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { HEAP_GROWING_PERCENT, heapGrowthFlag } from '../src/heapGrowth';
 import { backends, createScratchDatabase } from './support/databases';
@@ -43,13 +42,25 @@ describe('heapGrowthFlag', () => {
 // V8's trace of each full collection names the factor it grew the old generation's limit by: "Limit: ... (4.0)".
 const LIMIT_FACTOR = /\[HeapController\] Limit: .*\((\d+\.\d)\)/;
 
-/** The factors V8 applied at the full collections a child makes after calling limitHeapGrowth (or not). */
-function factorsAfter(limit: boolean, nodeFlags: string[] = []): { flag: string | null; factors: string[] } {
+/** The heap limit V8 gives a child node started with no flags, as the children below are. */
+function childHeapLimit(): number {
+  const child = spawnSync(process.execPath, ['-p', 'require("node:v8").getHeapStatistics().heap_size_limit'], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  return Number(child.stdout);
+}
+
+/** What a machine like this one (the children's heap limit) should get from limitHeapGrowth. */
+const expectedFlag = () => heapGrowthFlag({ flags: [''], heapLimitBytes: childHeapLimit() });
+
+/** The flag a child got from limitHeapGrowth, and the factors V8 applied at the full collections it made after. */
+function factorsAfter(nodeFlags: string[] = []): { flag: string | null; factors: string[] } {
   const sourceModule = pathToFileURL(join(import.meta.dirname, 'support', 'sourceModule.mjs')).href;
   const script = `
     const { importSource } = await import(${JSON.stringify(sourceModule)});
     const { limitHeapGrowth } = await importSource('packages/collector/src/heapGrowth.ts');
-    const flag = ${limit ? 'limitHeapGrowth()' : 'null'};
+    const flag = limitHeapGrowth();
     console.log('FLAG ' + JSON.stringify(flag));
     const live = [];
     for (let round = 0; round < 3; round++) {
@@ -73,9 +84,8 @@ function factorsAfter(limit: boolean, nodeFlags: string[] = []): { flag: string 
 
 describe('limitHeapGrowth', () => {
   it('sets the factor V8 applies at every full collection after the process started', () => {
-    // A child given a heap limit would be an operator's setting: it runs with this machine's, the same as ours.
-    const expected = heapGrowthFlag({ flags: [''], heapLimitBytes: getHeapStatistics().heap_size_limit });
-    const limited = factorsAfter(true);
+    const expected = expectedFlag();
+    const limited = factorsAfter();
     expect(limited.flag).toBe(expected);
     // Where the machine is too small for the bound (V8's own factor is lower there), V8's own is left.
     if (expected !== null) expect(new Set(limited.factors)).toEqual(new Set([(1 + HEAP_GROWING_PERCENT / 100).toFixed(1)]));
@@ -83,7 +93,7 @@ describe('limitHeapGrowth', () => {
   });
 
   it("changes nothing when the operator started node with their own setting", () => {
-    const own = factorsAfter(true, ['--heap-growing-percent=20']);
+    const own = factorsAfter(['--heap-growing-percent=20']);
     expect(own.flag).toBeNull();
     expect(new Set(own.factors)).toEqual(new Set(['1.2']));
   });
@@ -123,8 +133,8 @@ describe('headcount serve', () => {
 
   it('bounds its heap growth at start and says so, unless the operator set their own heap limit', async () => {
     const [bounded, own] = await Promise.all([listeningLine(''), listeningLine('--max-old-space-size=4096')]);
-    // This machine's heap limit, which the child has too (24 GB of memory here: 4 GB, above the threshold).
-    const expected = heapGrowthFlag({ flags: [''], heapLimitBytes: getHeapStatistics().heap_size_limit });
+    // 24 GB of memory here: a 4 GB heap limit, above the threshold.
+    const expected = expectedFlag();
     if (expected !== null) expect(bounded).toMatchObject({ heap: expected });
     else expect(bounded).not.toHaveProperty('heap');
     expect(own).toHaveProperty('url');

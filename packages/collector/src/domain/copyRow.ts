@@ -30,13 +30,10 @@ export class CopyRow {
   /** A jsonb value already serialized. */
   jsonText(json: string): this {
     if (hasUnstorableEscape(json)) this.storable = false;
-    this.fields.push(json.includes('\\') ? this.escaped(json, json.replace(BACKSLASHES, '\\\\')) : json);
+    const escaped = json.includes('\\') ? json.replace(BACKSLASHES, '\\\\') : json;
+    this.escapes += escaped.length - json.length;
+    this.fields.push(escaped);
     return this;
-  }
-
-  private escaped(value: string, escaped: string): string {
-    this.escapes += escaped.length - value.length;
-    return escaped;
   }
 
   /** A field that needs no escaping (numbers, ISO times, generated ids). */

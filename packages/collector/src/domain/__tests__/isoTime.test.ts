@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { isoTime } from '../copyRow';
 
+/** A seeded generator in [0, 1): the same times on every run, so a failure can be replayed. */
+function seeded(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+}
+
 describe('isoTime', () => {
   it('writes what toISOString writes, across days, years and the edges of the range', () => {
     const edges = [
@@ -9,8 +15,7 @@ describe('isoTime', () => {
       -62_198_755_200_000, 8.64e15, -8.64e15,
     ];
     // A pseudo-random walk, in order and out of order, so the cached day changes both ways.
-    let seed = 42;
-    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const random = seeded(42);
     const walk = Array.from({ length: 20_000 }, () => Math.round((random() - 0.5) * 2 * 4e12));
     let t = Date.UTC(2026, 11, 1, 23, 59, 0);
     const burst = Array.from({ length: 5_000 }, () => (t += Math.round(random() * 50)));
@@ -24,8 +29,7 @@ describe('isoTime', () => {
     // A request's sentAt and receivedAt between each of its events' times, and seconds 16 apart (the same slot).
     const sentAt = Date.UTC(2026, 11, 2, 4, 31, 7, 250);
     const receivedAt = sentAt + 16_000;
-    let seed = 7;
-    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const random = seeded(7);
     const times: number[] = [];
     for (let i = 0; i < 3_000; i++) {
       const event = sentAt - Math.round(random() * 40_000);
